@@ -1,0 +1,160 @@
+"""The ``hoidap`` command line: ingest documents, ask questions, search passages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hoidap.index.embedder import EmbedderUnavailable, make_embedder
+from hoidap.index.store import IndexNotReady, IndexStore
+from hoidap.ingest.chunking import Chunker
+from hoidap.ingest.pipeline import Ingestor
+from hoidap.qa.schemas import AskResponse
+from hoidap.qa.service import QAService, QuestionRejected
+from hoidap.settings import Settings
+
+app = typer.Typer(help="Hỏi đáp: trả lời câu hỏi từ văn bản chính sách, có trích dẫn.", no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[bold red]Lỗi:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _service(settings: Settings) -> QAService:
+    try:
+        return QAService.from_settings(settings)
+    except (IndexNotReady, EmbedderUnavailable) as error:
+        _fail(str(error))
+        raise  # unreachable, keeps type checkers calm
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Thư mục hoặc tệp văn bản (.txt .md .docx .pdf .html)")],
+    prune: Annotated[bool, typer.Option(help="Xóa khỏi chỉ mục các tệp không còn trong đầu vào")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Xây lại toàn bộ, nhúng lại mọi đoạn")] = False,
+) -> None:
+    """Build or update the index (incremental: unchanged files are skipped)."""
+    settings = Settings()
+    for path in paths:
+        if not path.exists():
+            _fail(f"Không tìm thấy {path}.")
+    try:
+        embedder = make_embedder(
+            settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+        )
+    except EmbedderUnavailable as error:
+        _fail(str(error))
+        return
+    ingestor = Ingestor(
+        IndexStore(settings.index_root),
+        embedder,
+        Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
+        settings.dense_flat_max_vectors,
+    )
+    with Progress(
+        TextColumn("Đang nhúng các đoạn văn bản"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("embed", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = ingestor.ingest(
+            paths, prune=prune, rebuild=rebuild, max_file_bytes=settings.max_file_bytes, progress=on_progress
+        )
+    for source, reason in report.failed:
+        err_console.print(f"[red]✗[/] {reason}", highlight=False)
+    summary = (
+        f"Thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)}, "
+        f"xóa {len(report.removed)}, lỗi {len(report.failed)} — chỉ mục có {report.documents} văn bản, "
+        f"{report.chunks} đoạn (phiên bản {report.index_version})."
+    )
+    console.print(summary, highlight=False)
+    _log_ingest(settings, report.__dict__)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _log_ingest(settings: Settings, report: dict) -> None:
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.log_dir / "ingest.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(report, ensure_ascii=False, default=str) + "\n")
+
+
+def print_answer(response: AskResponse) -> None:
+    console.print(response.answer, highlight=False)
+    if not response.citations:
+        return
+    console.print()
+    heading = "Nguồn:" if response.answerable else "Đoạn gần nhất (tham khảo):"
+    console.print(f"[bold]{heading}[/]", highlight=False)
+    for citation in response.citations:
+        number = f" — số {citation.doc_number}" if citation.doc_number else ""
+        console.print(f"[bold][{citation.n}][/] {citation.title}{number}", highlight=False)
+        console.print(f"    Mục: {citation.section}  ·  Tệp: {citation.source}", highlight=False, style="dim")
+        quote = citation.quote if len(citation.quote) <= 700 else citation.quote[:700] + " …"
+        for line in quote.splitlines():
+            if line.strip():
+                console.print(f"    │ {line.strip()}", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Câu hỏi, có dấu hoặc không dấu")],
+    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=20)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="In đúng định dạng phản hồi /v1/ask")] = False,
+) -> None:
+    """Answer a question from the indexed documents, with citations."""
+    service = _service(Settings())
+    try:
+        response = service.ask(question, top_k=top_k)
+    except QuestionRejected as error:
+        _fail(error.message)
+        return
+    if as_json:
+        sys.stdout.write(response.model_dump_json(indent=2) + "\n")
+    else:
+        print_answer(response)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Từ khóa hoặc câu hỏi")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show the best matching passages (no answer composition)."""
+    service = _service(Settings())
+    try:
+        result = service.search(query, k=k)
+    except QuestionRejected as error:
+        _fail(error.message)
+        return
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    for rank, hit in enumerate(result.hits, start=1):
+        number = f" — số {hit.doc_number}" if hit.doc_number else ""
+        console.print(f"[bold]{rank}.[/] {hit.title}{number}  [dim](điểm {hit.score:.4f})[/]", highlight=False)
+        console.print(f"   Mục: {hit.section}  ·  Tệp: {hit.source}", style="dim", highlight=False)
+        snippet = " ".join(hit.text.split())
+        console.print(f"   {snippet[:300]}{' …' if len(snippet) > 300 else ''}", highlight=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,109 @@
+"""BM25 over folded Vietnamese syllables, syllable bigrams and document numbers (bm25s)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from hoidap.vntext import lexical_terms
+
+_DF_FILE = "document_frequencies.json"
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i += 1
+            j += 1
+            continue
+        edits += 1
+        if edits > 1:
+            return False
+        if len(a) == len(b):
+            i += 1
+        j += 1
+    return edits + (len(b) - j) + (len(a) - i) <= 1
+
+
+class LexicalIndex:
+    """BM25 (Lucene variant) whose tokenizer is :func:`hoidap.vntext.lexical_terms`.
+
+    bm25s's own tokenizer drops one-letter syllables ("y" in "y tế") and applies English
+    stopwords, so it is handed ready-made term lists instead.
+    """
+
+    def __init__(self, model: bm25s.BM25, document_frequencies: dict[str, int], size: int) -> None:
+        self._model = model
+        self.document_frequencies = document_frequencies
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> LexicalIndex:
+        corpus_terms = [lexical_terms(text) or ["∅"] for text in texts]
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        model.index(corpus_terms, show_progress=False)
+        frequencies: Counter[str] = Counter()
+        for terms in corpus_terms:
+            frequencies.update(set(terms))
+        return cls(model, dict(frequencies), len(texts))
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._model.save(str(directory), show_progress=False)
+        payload = {"size": self.size, "document_frequencies": self.document_frequencies}
+        (directory / _DF_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex:
+        model = bm25s.BM25.load(str(directory))
+        payload = json.loads((directory / _DF_FILE).read_text(encoding="utf-8"))
+        return cls(model, payload["document_frequencies"], int(payload["size"]))
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency; unseen terms get the highest value."""
+        df = self.document_frequencies.get(term, 0)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def correct_terms(self, terms: Sequence[str]) -> list[str]:
+        """Map unknown syllables to a known one at edit distance 1 ("hiemm" → "hiem"), for typos."""
+        known = self.document_frequencies
+        corrected: list[str] = []
+        for term in terms:
+            if term in known or "_" in term or len(term) < 3 or term.isdigit():
+                corrected.append(term)
+                continue
+            candidates = [
+                other
+                for other in known
+                if "_" not in other and abs(len(other) - len(term)) <= 1 and _edit_distance_at_most_one(term, other)
+            ]
+            corrected.append(max(candidates, key=lambda c: known[c]) if candidates else term)
+        return corrected
+
+    def query_terms(self, query: str) -> list[str]:
+        terms = lexical_terms(query)
+        unigrams = [t for t in terms if "_" not in t]
+        fixed = self.correct_terms(unigrams)
+        if fixed != unigrams:
+            terms = terms + [f"{a}_{b}" for a, b in zip(fixed, fixed[1:], strict=False)] + fixed
+        return terms
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for ``query`` (zeros when no term is known)."""
+        terms = [t for t in self.query_terms(query) if t in self.document_frequencies]
+        if not terms:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._model.get_scores(terms), dtype=np.float32)

@@ -1,0 +1,115 @@
+"""Hybrid retrieval: BM25 over folded syllables fused with dense e5 similarity.
+
+The dense model understands accented Vietnamese well but not unaccented text, while folded
+BM25 is indifferent to diacritics. An unaccented question is therefore first given its accents
+back from the corpus vocabulary (:mod:`hoidap.index.accents`) and the dense side's weight is
+lowered in the fusion (weighted reciprocal rank fusion).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hoidap.domain import Chunk
+from hoidap.index.embedder import Embedder
+from hoidap.index.store import LoadedIndex
+from hoidap.vntext import is_unaccented, normalize_text
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    lexical: float = 1.0
+    dense: float = 1.0
+    dense_unaccented: float = 0.5
+
+
+@dataclass
+class ScoredChunk:
+    chunk: Chunk
+    score: float  # fused score, higher is better
+    lexical_score: float
+    dense_score: float
+    lexical_rank: int | None
+    dense_rank: int | None
+
+
+@dataclass
+class RetrievalResult:
+    query: str
+    dense_query: str
+    unaccented: bool
+    hits: list[ScoredChunk]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        *,
+        rrf_k: int = 60,
+        pool: int = 30,
+        weights: FusionWeights | None = None,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.rrf_k = rrf_k
+        self.pool = pool
+        self.weights = weights or FusionWeights()
+
+    def dense_query_text(self, query: str) -> tuple[str, bool]:
+        """The text to embed, and whether the question was typed without diacritics."""
+        if is_unaccented(query):
+            return self.index.accents.restore(query), True
+        return normalize_text(query), False
+
+    def search(self, query: str, k: int = 5) -> RetrievalResult:
+        timings: dict[str, float] = {}
+        chunks = self.index.chunks
+        if not chunks:
+            return RetrievalResult(query, query, False, [], timings)
+
+        started = time.perf_counter()
+        dense_text, unaccented = self.dense_query_text(query)
+        query_vector = self.embedder.embed_query(dense_text)
+        timings["embed"] = (time.perf_counter() - started) * 1000
+
+        started = time.perf_counter()
+        dense_scores_top, dense_positions = self.index.dense.search(query_vector, self.pool)
+        dense_all = self.index.vectors @ query_vector if len(self.index.vectors) else np.zeros(len(chunks))
+        timings["dense"] = (time.perf_counter() - started) * 1000
+
+        started = time.perf_counter()
+        lexical_all = self.index.lexical.scores(query)
+        lexical_positions = [int(i) for i in np.argsort(-lexical_all)[: self.pool] if lexical_all[i] > 0]
+        timings["lexical"] = (time.perf_counter() - started) * 1000
+
+        started = time.perf_counter()
+        dense_weight = self.weights.dense_unaccented if unaccented else self.weights.dense
+        fused: dict[int, float] = {}
+        for rank, position in enumerate(lexical_positions):
+            fused[position] = fused.get(position, 0.0) + self.weights.lexical / (self.rrf_k + rank + 1)
+        dense_rank_of: dict[int, int] = {}
+        for rank, position in enumerate(int(p) for p in dense_positions):
+            dense_rank_of[position] = rank
+            fused[position] = fused.get(position, 0.0) + dense_weight / (self.rrf_k + rank + 1)
+        lexical_rank_of = {p: r for r, p in enumerate(lexical_positions)}
+        ordered = sorted(fused, key=lambda p: (-fused[p], p))[: max(k, 1)]
+        hits = [
+            ScoredChunk(
+                chunk=chunks[p],
+                score=fused[p],
+                lexical_score=float(lexical_all[p]),
+                dense_score=float(dense_all[p]),
+                lexical_rank=lexical_rank_of.get(p),
+                dense_rank=dense_rank_of.get(p),
+            )
+            for p in ordered
+        ]
+        timings["fusion"] = (time.perf_counter() - started) * 1000
+        del dense_scores_top
+        return RetrievalResult(query, dense_text, unaccented, hits, timings)

@@ -1,0 +1,203 @@
+"""Ingest a folder (or files) into the index: load → parse → metadata → chunk → embed → swap.
+
+Incremental and idempotent: a file whose content hash is already indexed is skipped (its chunks
+and vectors are reused, not re-embedded), a changed file replaces its old chunks, a file that
+fails to load keeps its previously indexed version, and files missing from the input are removed
+only with ``prune=True``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hoidap.domain import Chunk, Document
+from hoidap.index.embedder import Embedder
+from hoidap.index.store import IndexNotReady, IndexStore, LoadedIndex
+from hoidap.ingest.chunking import Chunker
+from hoidap.ingest.loaders import SUPPORTED_SUFFIXES, LoadError, iter_corpus_files, load_text
+from hoidap.ingest.metadata import extract_metadata
+from hoidap.ingest.structure import parse_sections
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line reason)
+    documents: int = 0
+    chunks: int = 0
+    index_version: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def doc_id_for(source: str) -> str:
+    """A stable id from the source name: ``002_217e2353f7b863be.txt`` → ``002_217e2353f7b863be``."""
+    stem = source.rsplit(".", 1)[0] if "." in source else source
+    return re.sub(r"[^0-9A-Za-z_.-]+", "-", stem).strip("-") or hashlib.sha1(source.encode()).hexdigest()[:12]
+
+
+def content_hash(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def build_document(source: str, text: str, digest: str) -> Document:
+    """Parse one document's text into a :class:`Document` with metadata and section tree."""
+    return Document(
+        doc_id=doc_id_for(source),
+        source=source,
+        content_hash=digest,
+        text=text,
+        metadata=extract_metadata(text),
+        sections=parse_sections(text),
+    )
+
+
+def collect_files(inputs: Sequence[Path]) -> list[tuple[str, Path]]:
+    """(source name, path) pairs; a folder contributes its supported files, named relative to it."""
+    files: list[tuple[str, Path]] = []
+    for item in inputs:
+        if item.is_dir():
+            files.extend((p.relative_to(item).as_posix(), p) for p in iter_corpus_files(item))
+        else:
+            files.append((item.name, item))
+    return files
+
+
+class Ingestor:
+    def __init__(self, store: IndexStore, embedder: Embedder, chunker: Chunker, flat_max_vectors: int) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.chunker = chunker
+        self.flat_max_vectors = flat_max_vectors
+
+    def _previous(self, rebuild: bool) -> LoadedIndex | None:
+        if rebuild or not self.store.exists():
+            return None
+        try:
+            return self.store.load(expected_embedder=self.embedder.name)
+        except IndexNotReady:
+            return None  # another embedder or an old format: everything is re-embedded
+
+    def ingest(
+        self,
+        inputs: Sequence[Path],
+        *,
+        prune: bool = False,
+        rebuild: bool = False,
+        remove_sources: Sequence[str] = (),
+        max_file_bytes: int = 20 * 1024 * 1024,
+        progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        previous = self._previous(rebuild)
+        old_docs = {d.source: d for d in previous.documents.values()} if previous else {}
+        seen: set[str] = set()
+        kept: dict[str, Document] = {}
+        fresh: list[Document] = []
+
+        for source, path in collect_files(inputs):
+            seen.add(source)
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                report.failed.append((source, f"{path}: định dạng không hỗ trợ ({path.suffix or 'không có đuôi'})"))
+                if source in old_docs:
+                    kept[source] = old_docs[source]
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                report.failed.append((source, f"{path}: không đọc được tệp ({error})"))
+                if source in old_docs:
+                    kept[source] = old_docs[source]
+                continue
+            digest = content_hash(data)
+            old = old_docs.get(source)
+            if old is not None and old.content_hash == digest:
+                kept[source] = old
+                report.unchanged.append(source)
+                continue
+            try:
+                document = build_document(source, load_text(path, max_bytes=max_file_bytes), digest)
+            except LoadError as error:
+                report.failed.append((source, str(error)))
+                if old is not None:
+                    kept[source] = old  # nothing already indexed is lost
+                continue
+            fresh.append(document)
+            (report.updated if old is not None else report.added).append(source)
+
+        for source, old in old_docs.items():
+            if source in seen:
+                continue
+            if prune or source in remove_sources:
+                report.removed.append(source)
+            else:
+                kept[source] = old
+
+        if not report.changed and previous is not None:
+            report.documents = len(previous.documents)
+            report.chunks = len(previous.chunks)
+            report.index_version = previous.version
+            return report
+
+        documents, chunks, vectors = self._assemble(previous, kept, fresh, progress)
+        manifest = self.store.write(
+            documents,
+            chunks,
+            vectors,
+            embedder=self.embedder.name,
+            dimension=self.embedder.dimension,
+            flat_max_vectors=self.flat_max_vectors,
+        )
+        report.documents = len(documents)
+        report.chunks = len(chunks)
+        report.index_version = manifest.index_version
+        return report
+
+    def _assemble(
+        self,
+        previous: LoadedIndex | None,
+        kept: dict[str, Document],
+        fresh: list[Document],
+        progress: ProgressCallback | None,
+    ) -> tuple[list[Document], list[Chunk], np.ndarray]:
+        """Reuse chunks and vectors of kept documents; chunk and embed only the fresh ones."""
+        reused_chunks: list[Chunk] = []
+        reused_vectors: list[np.ndarray] = []
+        if previous is not None:
+            kept_ids = {d.doc_id for d in kept.values()}
+            for position, chunk in enumerate(previous.chunks):
+                if chunk.doc_id in kept_ids:
+                    reused_chunks.append(chunk)
+                    reused_vectors.append(previous.vectors[position])
+        new_chunks = [chunk for document in fresh for chunk in self.chunker.chunk(document)]
+        new_vectors = self._embed([c.search_text for c in new_chunks], progress)
+        documents = sorted([*kept.values(), *fresh], key=lambda d: d.source)
+        order = {d.doc_id: i for i, d in enumerate(documents)}
+        paired = list(zip(reused_chunks + new_chunks, [*reused_vectors, *new_vectors], strict=True))
+        paired.sort(key=lambda pair: (order[pair[0].doc_id], pair[0].ordinal))
+        chunks = [c for c, _ in paired]
+        dimension = self.embedder.dimension
+        vectors = np.vstack([v for _, v in paired]).astype(np.float32) if paired else np.zeros((0, dimension))
+        return documents, chunks, vectors
+
+    def _embed(self, texts: list[str], progress: ProgressCallback | None) -> list[np.ndarray]:
+        vectors: list[np.ndarray] = []
+        batch = 16
+        for start in range(0, len(texts), batch):
+            vectors.extend(self.embedder.embed_passages(texts[start : start + batch]))
+            if progress:
+                progress(min(start + batch, len(texts)), len(texts))
+        return vectors

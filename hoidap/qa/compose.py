@@ -1,0 +1,351 @@
+"""Extractive answers: pick the passages that answer, quote them verbatim, cite them, or refuse.
+
+No generative model is available offline, so an answer is built from the documents' own words:
+the sentence with the figure for "bao nhiêu", the assignment for "ai/cơ quan nào", the whole item
+with its bullets for "những gì", the signature block for "ai ký", the header for "ngày nào".
+Every answer sentence ends with a [n] marker whose citation quotes the supporting passage
+verbatim, and when the evidence is too thin the answer says the documents do not cover it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from hoidap.domain import Chunk, Document
+from hoidap.index.lexical import LexicalIndex
+from hoidap.index.retriever import ScoredChunk
+from hoidap.ingest.chunking import Span, document_label, paragraph_spans, sentence_spans
+from hoidap.qa.question import STOPWORDS, Question
+from hoidap.vntext import fold_diacritics, strip_markdown, syllables
+
+_ACTOR_WORDS = re.compile(
+    r"\b(ủy ban|uỷ ban|ubnd|ban |mặt trận|đảng ủy|đảng uỷ|chi bộ|trạm y tế|cấp ủy|cấp uỷ|tổ chức|giao|chủ trì|"
+    r"phối hợp|chịu trách nhiệm|đồng chí|bí thư|cơ quan|phòng)",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d")
+_TIME_WORDS = re.compile(r"\b(19|20)\d\d\b|quý|hằng năm|hàng năm|từ năm|đến năm|giai đoạn", re.IGNORECASE)
+_EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
+_MAX_LIST_CHARS = 1100
+_MAX_UNIT_CHARS = 600
+
+
+@dataclass
+class Evidence:
+    """One quoted passage: a verbatim span of a document, and the chunk it sits in."""
+
+    chunk: Chunk
+    start: int  # offsets into the document text
+    end: int
+    score: float
+    retrieval_score: float
+
+
+@dataclass
+class Draft:
+    answerable: bool
+    sentences: list[tuple[str, int]] = field(default_factory=list)  # (text, evidence index)
+    evidence: list[Evidence] = field(default_factory=list)
+    preface: str = ""
+    confidence: float = 0.0
+
+
+def clean_for_answer(text: str) -> str:
+    """Readable answer text from a verbatim quote: markdown removed, whitespace collapsed."""
+    return re.sub(r"\s+", " ", strip_markdown(text)).strip()
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so it neither starts nor ends with blanks or markdown asterisks."""
+    piece = text[start:end]
+    lead = len(piece) - len(_EDGE_MARKDOWN.sub("", piece, count=1)) if _EDGE_MARKDOWN.match(piece) else 0
+    match = re.search(r"[\s*]+$", piece)
+    tail = len(match.group(0)) if match else 0
+    new_start, new_end = start + lead, end - tail
+    return (new_start, new_end) if new_end > new_start else (start, end)
+
+
+class Composer:
+    def __init__(self, documents: dict[str, Document], lexical: LexicalIndex, max_sentences: int = 3) -> None:
+        self.documents = documents
+        self.lexical = lexical
+        self.max_sentences = max_sentences
+
+    # ---------- scoring helpers ----------
+    def _weights(self, question: Question) -> dict[str, float]:
+        terms = list(question.content_terms)
+        weighted = {t: self.lexical.idf(t) for t in terms}
+        for a, b in zip(terms, terms[1:], strict=False):
+            weighted[f"{a}_{b}"] = 0.5 * self.lexical.idf(f"{a}_{b}")
+        return weighted
+
+    @staticmethod
+    def _terms(text: str) -> set[str]:
+        units = [fold_diacritics(s) for s in syllables(strip_markdown(text))]
+        return set(units) | {f"{a}_{b}" for a, b in zip(units, units[1:], strict=False)}
+
+    def coverage(self, question: Question, text: str) -> float:
+        """IDF-weighted share of the question's meaningful terms (and bigrams) found in ``text``."""
+        weights = self._weights(question)
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        present = self._terms(text)
+        return sum(w for t, w in weights.items() if t in present) / total
+
+    def unknown_terms(self, question: Question) -> list[str]:
+        """Meaningful question syllables the corpus never uses, even allowing one typo."""
+        corrected = self.lexical.correct_terms(list(question.content_terms))
+        return [
+            t
+            for t, c in zip(question.content_terms, corrected, strict=True)
+            if c not in self.lexical.document_frequencies and not t.isdigit() and len(t) > 1
+        ]
+
+    # ---------- candidate passages ----------
+    def _units(self, chunk: Chunk) -> list[Span]:
+        """Sentences and list lines of a chunk, as spans into its document's text."""
+        document = self.documents[chunk.doc_id]
+        units: list[Span] = []
+        for paragraph in paragraph_spans(document.text, chunk.start, chunk.end):
+            for line_span in _line_spans(document.text, paragraph):
+                units.extend(sentence_spans(document.text, line_span))
+        return units
+
+    def _unit_score(self, question: Question, text: str) -> float:
+        score = self.coverage(question, text)
+        intent = question.intent
+        if intent == "quantity" and _NUMBER.search(text):
+            score += 0.15
+        if intent == "when" and _TIME_WORDS.search(text):
+            score += 0.15
+        if intent == "actor" and _ACTOR_WORDS.search(text):
+            score += 0.1
+        for year in question.years:
+            if year in text:
+                score += 0.1
+        if len(clean_for_answer(text)) < 25:
+            score -= 0.2
+        return score
+
+    def best_units(self, question: Question, hits: list[ScoredChunk], limit: int = 4) -> list[Evidence]:
+        candidates: list[Evidence] = []
+        for rank, hit in enumerate(hits[:limit]):
+            document = self.documents[hit.chunk.doc_id]
+            prior = 0.12 / (1 + rank)
+            for unit in self._units(hit.chunk):
+                text = document.text[unit.start : unit.end]
+                candidates.append(
+                    Evidence(hit.chunk, unit.start, unit.end, self._unit_score(question, text) + prior, hit.score)
+                )
+        candidates.sort(key=lambda e: -e.score)
+        return candidates
+
+    # ---------- answers ----------
+    def compose(self, question: Question, hits: list[ScoredChunk]) -> Draft:
+        if not hits:
+            return Draft(answerable=False)
+        if question.intent in ("signer", "date", "recipients", "issuer", "doc_number"):
+            draft = self._metadata_answer(question, hits)
+            if draft is not None:
+                return draft
+        return self._content_answer(question, hits)
+
+    def _target_document(self, question: Question, hits: list[ScoredChunk]) -> Document | None:
+        """The document a metadata question is about: named by its number, else the best hit's."""
+        numbers = set(re.findall(r"\b(\d{1,4})\b", question.text)) - set(question.years)
+        if numbers or question.doc_number_keys:
+            for document in self.documents.values():
+                own = document.metadata.number
+                if own and re.match(r"\d+", own) and re.match(r"\d+", own).group(0) in numbers:  # type: ignore[union-attr]
+                    return document
+        return self.documents.get(hits[0].chunk.doc_id)
+
+    def _chunk_of_kind(self, document: Document, kind: str, hits: list[ScoredChunk]) -> Chunk | None:
+        for hit in hits:
+            if hit.chunk.doc_id == document.doc_id and hit.chunk.kind == kind:
+                return hit.chunk
+        return None
+
+    def _metadata_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        document = self._target_document(question, hits)
+        if document is None:
+            return None
+        meta = document.metadata
+        label = document_label(meta, document.source)
+        chunk_lookup = getattr(self, "chunks_by_doc", {}).get(document.doc_id, [])
+
+        def block(kind: str) -> Chunk | None:
+            return next((c for c in chunk_lookup if c.kind == kind), None) or self._chunk_of_kind(document, kind, hits)
+
+        def evidence_for(chunk: Chunk, needle: str | None = None) -> Evidence:
+            start, end = chunk.start, chunk.end
+            if needle:
+                found = document.text.find(needle, chunk.start, chunk.end)
+                if found >= 0:
+                    start, end = found, found + len(needle)
+            start, end = trim_span(document.text, start, end)
+            return Evidence(chunk, start, end, 1.0, 1.0)
+
+        if question.intent == "signer":
+            signature = block("signature")
+            if not meta.signer_name or signature is None:
+                return None
+            role = ", ".join(p.capitalize() if p.isupper() else p for p in (meta.signer_authority, meta.signer_position) if p)
+            role_text = f" ({role})" if role else ""
+            sentence = f"{label} do {meta.signer_name}{role_text} ký"
+            return Draft(True, [(sentence, 0)], [evidence_for(signature)], confidence=1.0)
+        if question.intent == "date":
+            header = block("header")
+            if header is None or not meta.date_text:
+                return None
+            evidence = evidence_for(header, meta.date_text)
+            if meta.date_precision == "day" and meta.date:
+                year, month, day = meta.date.split("-")
+                sentence = f"{label} được ban hành ngày {day}/{month}/{year}"
+            elif meta.date_precision == "month" and meta.date:
+                year, month = meta.date.split("-")[:2]
+                sentence = (
+                    f"{label} ghi thời gian ban hành là tháng {month} năm {year}; "
+                    "văn bản để trống ngày cụ thể"
+                )
+            else:
+                sentence = f"{label} ghi thời gian: {clean_for_answer(meta.date_text)}"
+            if meta.place:
+                sentence += f", tại {meta.place}"
+            return Draft(True, [(sentence, 0)], [evidence], confidence=1.0)
+        if question.intent == "recipients":
+            if meta.recipients:
+                header = block("header")
+                if header is None:
+                    return None
+                found = document.text.find("Kính gửi", header.start, header.end)
+                evidence = evidence_for(header)
+                if found >= 0:
+                    start, end = trim_span(document.text, found, header.end)
+                    evidence = Evidence(header, start, end, 1.0, 1.0)
+                sentence = f"{label} kính gửi: " + "; ".join(meta.recipients)
+                return Draft(True, [(sentence, 0)], [evidence], confidence=1.0)
+            recipients = block("recipients")
+            if recipients is None or not meta.cc:
+                return None
+            sentence = f"Nơi nhận của {label[0].lower() + label[1:]} gồm: " + "; ".join(meta.cc)
+            return Draft(True, [(sentence, 0)], [evidence_for(recipients)], confidence=1.0)
+        if question.intent == "issuer":
+            header = block("header")
+            if header is None or not meta.issuer:
+                return None
+            sentence = f"{label} do {meta.issuer} ban hành"
+            return Draft(True, [(sentence, 0)], [evidence_for(header)], confidence=1.0)
+        if question.intent == "doc_number":
+            header = block("header")
+            if header is None:
+                return None
+            if meta.number:
+                sentence = f"Văn bản mang số {meta.number}"
+                return Draft(True, [(sentence, 0)], [evidence_for(header, meta.number)], confidence=1.0)
+            if meta.number_raw:
+                sentence = f"Văn bản để trống số hiệu (ghi “{meta.number_raw}”), nên không có số cụ thể"
+                return Draft(True, [(sentence, 0)], [evidence_for(header, meta.number_raw)], confidence=1.0)
+        return None
+
+    def _content_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft:
+        units = self.best_units(question, hits)
+        if not units:
+            return Draft(answerable=False)
+        best = units[0]
+        if question.intent == "list" and best.chunk.kind == "body":
+            return self._list_answer(question, hits, best)
+        chosen: list[Evidence] = [self._widen(best)]
+        for candidate in units[1:]:
+            if len(chosen) >= self.max_sentences - 1:
+                break
+            if candidate.score < max(0.35, 0.8 * best.score):
+                break
+            if any(_overlaps(candidate, c) or _same_text(self.documents, candidate, c) for c in chosen):
+                continue
+            # A second passage is worth adding when it comes from another document (two
+            # programmes stating the same target) or completes a multi-part question.
+            if candidate.chunk.doc_id != best.chunk.doc_id or question.intent in ("content", "actor", "yesno"):
+                chosen.append(self._widen(candidate))
+        sentences = [(clean_for_answer(self._text(e)), i) for i, e in enumerate(chosen)]
+        preface = ""
+        if len({e.chunk.doc_id for e in chosen}) > 1:
+            sentences = [
+                (f"Theo {document_label(self.documents[e.chunk.doc_id].metadata, e.chunk.source)}: {text}", i)
+                for (text, i), e in zip(sentences, chosen, strict=True)
+            ]
+        return Draft(True, sentences, chosen, preface=preface, confidence=best.score)
+
+    def _list_answer(self, question: Question, hits: list[ScoredChunk], best: Evidence) -> Draft:
+        """The whole item with its bullets (trimmed to a readable length at a line boundary)."""
+        document = self.documents[best.chunk.doc_id]
+        chunk = best.chunk
+        end = chunk.end
+        if end - chunk.start > _MAX_LIST_CHARS:
+            cut = document.text.rfind("\n", chunk.start, chunk.start + _MAX_LIST_CHARS)
+            end = cut if cut > chunk.start + 200 else chunk.start + _MAX_LIST_CHARS
+            sentence_ends = [s.end for s in self._units(chunk) if s.end <= end]
+            end = sentence_ends[-1] if sentence_ends else end
+        start, end = trim_span(document.text, chunk.start, end)
+        evidence = Evidence(chunk, start, end, best.score, best.retrieval_score)
+        lines = [clean_for_answer(line) for line in document.text[start:end].split("\n") if line.strip()]
+        return Draft(True, [("\n".join(lines), 0)], [evidence], confidence=best.score)
+
+    def _text(self, evidence: Evidence) -> str:
+        return self.documents[evidence.chunk.doc_id].text[evidence.start : evidence.end]
+
+    def _widen(self, evidence: Evidence) -> Evidence:
+        """Give a too-short unit its neighbour so the quote reads as a full statement."""
+        document = self.documents[evidence.chunk.doc_id]
+        start, end = trim_span(document.text, evidence.start, evidence.end)
+        if end - start < 60:
+            units = self._units(evidence.chunk)
+            for index, unit in enumerate(units):
+                if unit.start <= start < unit.end or unit.start == start:
+                    if index + 1 < len(units):
+                        end = max(end, units[index + 1].end)
+                    break
+        if end - start > _MAX_UNIT_CHARS:
+            end = _cut_at_clause(document.text, start, start + _MAX_UNIT_CHARS)
+        start, end = trim_span(document.text, start, end)
+        return Evidence(evidence.chunk, start, end, evidence.score, evidence.retrieval_score)
+
+
+def _line_spans(text: str, paragraph: Span) -> list[Span]:
+    spans: list[Span] = []
+    cursor = paragraph.start
+    for line in text[paragraph.start : paragraph.end].split("\n"):
+        line_start, line_end = cursor, cursor + len(line)
+        cursor = line_end + 1
+        while line_start < line_end and text[line_start].isspace():
+            line_start += 1
+        while line_end > line_start and text[line_end - 1].isspace():
+            line_end -= 1
+        if line_end > line_start:
+            spans.append(Span(line_start, line_end))
+    return spans
+
+
+def _cut_at_clause(text: str, start: int, limit: int) -> int:
+    for mark in (". ", "; ", ", "):
+        cut = text.rfind(mark, start + 120, limit)
+        if cut > 0:
+            return cut + 1
+    return limit
+
+
+def _overlaps(a: Evidence, b: Evidence) -> bool:
+    return a.chunk.doc_id == b.chunk.doc_id and a.start < b.end and b.start < a.end
+
+
+def _same_text(documents: dict[str, Document], a: Evidence, b: Evidence) -> bool:
+    text_a = clean_for_answer(documents[a.chunk.doc_id].text[a.start : a.end]).lower()
+    text_b = clean_for_answer(documents[b.chunk.doc_id].text[b.start : b.end]).lower()
+    return text_a == text_b
+
+
+def idf_sum(lexical: LexicalIndex, terms: list[str]) -> float:
+    return sum(lexical.idf(t) for t in terms if t not in STOPWORDS) or math.inf

@@ -1,0 +1,80 @@
+"""What a question asks for, read from its wording (accented or not)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from hoidap.vntext import (
+    ABBREVIATIONS,
+    doc_number_key,
+    doc_numbers,
+    expand_abbreviations,
+    fold_diacritics,
+    normalize_text,
+    syllables,
+)
+
+_ABBREVIATION_KEYS = frozenset(fold_diacritics(k).lower() for k in ABBREVIATIONS)
+
+Intent = Literal[
+    "signer", "date", "recipients", "issuer", "doc_number", "references",
+    "quantity", "when", "actor", "list", "yesno", "content",
+]  # fmt: skip
+
+# Patterns run on the folded, lower-cased question ("ai ky", not "ai ký"), so they work
+# whether or not the question was typed with diacritics. Order matters: first match wins.
+_INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
+    ("signer", re.compile(r"\b(ai ky|nguoi ky|ky boi|do ai ky|ky ten|ai da ky|chu ky|ky van ban|ky ban hanh)\b")),
+    ("recipients", re.compile(r"\b(gui (cho |den |toi )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan)\b")),
+    ("date", re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
+    ("doc_number", re.compile(r"\b(so hieu|so may|so van ban|mang so|co so hieu|ky hieu)\b")),
+    ("issuer", re.compile(r"\b((co quan|don vi|cap) nao ban hanh|ai ban hanh|do ai ban hanh|cua co quan nao|ban hanh boi|noi ban hanh|tham quyen ban hanh)\b")),
+    ("references", re.compile(r"\b(thuc hien (van ban|nghi quyet|chi thi|cong van) nao|can cu (van ban )?nao|trien khai (van ban|nghi quyet|chi thi) nao|dua tren van ban nao|theo van ban nao|nhung van ban nao)\b")),
+    ("list", re.compile(r"\b(nhung gi|gom nhung|bao gom|gom (co )?nhung|nhung (noi dung|nhiem vu|giai phap|hinh thuc|bien phap|quan diem|muc tieu|viec|yeu cau|nhom)|cac (noi dung|nhiem vu|giai phap|hinh thuc|bien phap|quan diem|nhom|yeu cau)|liet ke|hinh thuc nao|nhung nao|gom gi|co nhung)\b")),
+    ("quantity", re.compile(r"\b(bao nhieu|may (lan|nam|tuoi|cm|phan tram|nhom|quan diem)|ty le|ti le|phan tram|chi tieu|muc bao|it nhat|toi thieu|tang them|dat muc)\b|%")),
+    ("when", re.compile(r"\b(khi nao|bao gio|nam nao|thoi han|luc nao|den nam nao|tu nam nao|thoi gian nao|quy nao|han chot)\b")),
+    ("actor", re.compile(r"\b(ai |ai$|co quan nao|don vi nao|ban nao|to chuc nao|ai chu tri|chu tri|phu trach|giao cho|duoc giao|trach nhiem|phan cong|ai lam|ai thuc hien|ai chiu)")),
+    ("yesno", re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong\b|hay khong)")),
+]
+
+STOPWORDS = frozenset(
+    """la gi nao bao nhieu ai co khong cua va cac nhung duoc thi sao the nhu o dau khi may voi cho trong
+    ve de do nay ay vay a oi nhe ha hay hoac phai dung can se da dang ra len tai theo mot moi lam
+    minh toi ban em anh chi oi xin hoi cho biet giup biet muon hoi vui long duoc khong nhi
+    van ban tai lieu noi quy dinh thuc hien gom""".split()
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # normalised (NFC, tone placement)
+    folded: str  # folded, lower case, single spaces
+    intent: Intent
+    doc_number_keys: tuple[str, ...]
+    years: tuple[str, ...]
+    content_terms: tuple[str, ...]  # folded syllables that carry meaning
+
+
+def intent_of(folded: str) -> Intent:
+    for intent, pattern in _INTENT_PATTERNS:
+        if pattern.search(folded):
+            return intent
+    return "content"
+
+
+def analyse(question: str) -> Question:
+    text = normalize_text(question).strip()
+    folded = " ".join(fold_diacritics(text).lower().split())
+    # "BHYT" counts as "bảo hiểm y tế": the abbreviation itself is dropped after expansion.
+    tokens = [fold_diacritics(s) for s in syllables(expand_abbreviations(text))]
+    content = tuple(t for t in tokens if t not in STOPWORDS and t not in _ABBREVIATION_KEYS)
+    return Question(
+        text=text,
+        folded=folded,
+        intent=intent_of(folded),
+        doc_number_keys=tuple(doc_number_key(n) for n in doc_numbers(text)),
+        years=tuple(re.findall(r"\b(?:19|20)\d\d\b", text)),
+        content_terms=content,
+    )

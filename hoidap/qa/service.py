@@ -1,0 +1,208 @@
+"""The one entry point channels call: load the index once, then ``ask`` and ``search``."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from hoidap.domain import Chunk, Document
+from hoidap.index.embedder import Embedder, make_embedder
+from hoidap.index.retriever import HybridRetriever, RetrievalResult, ScoredChunk
+from hoidap.index.store import IndexStore, LoadedIndex
+from hoidap.ingest.chunking import document_label
+from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
+from hoidap.qa.question import Question, analyse
+from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
+from hoidap.settings import Settings
+
+REFUSAL_TEXT = (
+    "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác. "
+    "Bạn có thể hỏi về các nội dung trong văn bản, ví dụ mục tiêu bảo hiểm y tế đến năm 2030."
+)
+REFUSAL_WITH_CLOSEST = " Các đoạn văn bản gần nhất được liệt kê bên dưới để tham khảo."
+
+
+class QuestionRejected(ValueError):
+    """A question that cannot be processed (empty, too long); ``code`` follows the API contract."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RefusalPolicy:
+    """Thresholds calibrated on data/eval/dev.jsonl (see bench/calibrate_refusal.py)."""
+
+    min_coverage: float = 0.45
+    min_coverage_with_unknown: float = 0.6
+    max_unknown_share: float = 0.34
+
+
+@dataclass
+class AskTrace:
+    """Diagnostics for evaluation and benchmarks: what was retrieved and how long each stage took."""
+
+    question: Question
+    retrieval: RetrievalResult
+    draft: Draft
+    coverage: float
+    unknown_terms: list[str]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def document_title(document: Document) -> str:
+    meta = document.metadata
+    if meta.title:
+        if meta.doc_type and not meta.title.lower().startswith(meta.doc_type.lower()):
+            return f"{meta.doc_type} {meta.title}" if meta.title.startswith(("V/v", "Về")) else (
+                f"{meta.doc_type} {meta.title[0].lower()}{meta.title[1:]}"
+            )
+        return meta.title
+    return document_label(meta, document.source)
+
+
+class QAService:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        settings: Settings,
+        refusal: RefusalPolicy | None = None,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.refusal = refusal or RefusalPolicy()
+        self.retriever = HybridRetriever(index, embedder, rrf_k=settings.rrf_k, pool=settings.candidate_pool)
+        self.composer = Composer(index.documents, index.lexical, settings.max_answer_sentences)
+        by_doc: dict[str, list[Chunk]] = defaultdict(list)
+        for chunk in index.chunks:
+            by_doc[chunk.doc_id].append(chunk)
+        self.composer.chunks_by_doc = dict(by_doc)  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> QAService:
+        embedder = embedder or make_embedder(
+            settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+        )
+        index = IndexStore(settings.index_root).load(expected_embedder=embedder.name)
+        return cls(index, embedder, settings)
+
+    # ---------- validation ----------
+    def validate_question(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise QuestionRejected("question_empty", "Câu hỏi đang trống. Hãy nhập câu hỏi của bạn.")
+        cleaned = question.strip()
+        if len(cleaned) > self.settings.max_question_chars:
+            raise QuestionRejected(
+                "question_too_long",
+                f"Câu hỏi quá dài ({len(cleaned)} ký tự). Hãy rút gọn dưới "
+                f"{self.settings.max_question_chars} ký tự.",
+            )
+        if not any(ch.isalnum() for ch in cleaned):
+            raise QuestionRejected("question_invalid", "Câu hỏi không có chữ hoặc số nào. Hãy nhập câu hỏi bằng chữ.")
+        return cleaned
+
+    # ---------- public API ----------
+    def ask(self, question: str, top_k: int = 5, conversation_id: str | None = None) -> AskResponse:
+        response, _ = self.ask_with_trace(question, top_k=top_k, conversation_id=conversation_id)
+        return response
+
+    def ask_with_trace(
+        self, question: str, top_k: int = 5, conversation_id: str | None = None
+    ) -> tuple[AskResponse, AskTrace]:
+        cleaned = self.validate_question(question)
+        analysed = analyse(cleaned)
+        retrieval = self.retriever.search(cleaned, k=max(top_k, 8))
+        started = time.perf_counter()
+        draft = self.composer.compose(analysed, retrieval.hits)
+        coverage = max(
+            (self.composer.coverage(analysed, hit.chunk.search_text) for hit in retrieval.hits[:3]), default=0.0
+        )
+        unknown = self.composer.unknown_terms(analysed)
+        answerable = draft.answerable and self._supported(analysed, draft, coverage, unknown)
+        response = self._render(draft if answerable else None, retrieval.hits, top_k, conversation_id)
+        timings = dict(retrieval.timings_ms)
+        timings["answer"] = (time.perf_counter() - started) * 1000
+        return response, AskTrace(analysed, retrieval, draft, coverage, unknown, timings)
+
+    def search(self, query: str, k: int = 5) -> SearchResponse:
+        cleaned = self.validate_question(query)
+        result = self.retriever.search(cleaned, k=k)
+        return SearchResponse(hits=[self._hit(h.chunk, h.chunk.start, h.chunk.end, h.score) for h in result.hits])
+
+    # ---------- internals ----------
+    def _supported(self, question: Question, draft: Draft, coverage: float, unknown: list[str]) -> bool:
+        """Refuse when the best passages do not cover the question's meaningful (rare) terms."""
+        if draft.confidence >= 1.0 and question.intent in ("signer", "date", "recipients", "issuer", "doc_number"):
+            return True
+        terms = question.content_terms
+        if not terms:
+            return False
+        unknown_share = len(unknown) / len(terms)
+        if unknown_share > self.refusal.max_unknown_share:
+            return False
+        if unknown and coverage < self.refusal.min_coverage_with_unknown:
+            return False
+        return coverage >= self.refusal.min_coverage
+
+    def _hit(self, chunk: Chunk, start: int, end: int, score: float) -> SearchHit:
+        document = self.index.documents[chunk.doc_id]
+        start, end = trim_span(document.text, start, end)
+        return SearchHit(
+            doc_id=chunk.doc_id,
+            source=chunk.source,
+            title=document_title(document),
+            doc_number=document.metadata.number,
+            issued=document.metadata.date,
+            section=chunk.section,
+            quote=document.text[start:end],
+            text=chunk.text,
+            score=round(float(score), 4),
+        )
+
+    def _render(
+        self, draft: Draft | None, hits: list[ScoredChunk], top_k: int, conversation_id: str | None
+    ) -> AskResponse:
+        answer_id = uuid.uuid4().hex
+        if draft is None:
+            closest = [
+                Citation(n=i + 1, **self._hit(h.chunk, h.chunk.start, h.chunk.end, h.score).model_dump())
+                for i, h in enumerate(hits[: min(2, top_k)])
+            ]
+            text = REFUSAL_TEXT + (REFUSAL_WITH_CLOSEST if closest else "")
+            return AskResponse(
+                answer=text, answerable=False, citations=closest, conversation_id=conversation_id, answer_id=answer_id
+            )
+        citations: list[Citation] = []
+        for i, evidence in enumerate(draft.evidence):
+            hit = self._hit(evidence.chunk, evidence.start, evidence.end, evidence.retrieval_score)
+            citations.append(Citation(n=i + 1, **hit.model_dump()))
+        lines = []
+        for text, index in draft.sentences:
+            body = text.rstrip()
+            if body.endswith((".", ";", ",", ":")):
+                body = body[:-1].rstrip()
+            lines.append(f"{body} [{index + 1}].")
+        answer = (draft.preface + " " if draft.preface else "") + "\n".join(lines)
+        # Further passages the reader may want, ranked after the quoted ones.
+        used = {c.text for c in citations}
+        for hit in hits:
+            if len(citations) >= top_k:
+                break
+            if hit.chunk.text in used:
+                continue
+            used.add(hit.chunk.text)
+            extra = self._hit(hit.chunk, hit.chunk.start, hit.chunk.end, hit.score)
+            citations.append(Citation(n=len(citations) + 1, **extra.model_dump()))
+        return AskResponse(
+            answer=clean_for_answer(answer) if "\n" not in answer else answer,
+            answerable=True,
+            citations=citations,
+            conversation_id=conversation_id,
+            answer_id=answer_id,
+        )

@@ -1,0 +1,237 @@
+"""Vietnamese text rules, used by ingestion and querying alike so both sides always agree.
+
+Everything that decides how Vietnamese text is compared lives here: Unicode normalisation,
+tone placement, diacritic folding, syllable tokenising, abbreviation expansion and the
+document-number patterns (``72-NQ/TW``, ``25/CT-TTg``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Combining tone marks (NFD): grave, acute, hook above, tilde, dot below.
+_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
+_MARKDOWN_ARTEFACT = re.compile(r"\*+")
+
+# Document numbers as written in party and state documents: "72-NQ/TW", "307-CV/ĐU",
+# "06-CTr/TU", "25/CT-TTg", "282/NQ-CP", "1380-CV/TU", "30-KH/BTGDVTU".
+DOC_NUMBER_PATTERN = re.compile(
+    r"\b\d{1,5}\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,7}(?:\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,10}){1,2}\b"
+)
+_WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+", re.UNICODE)
+
+# Codes used inside document numbers ("72-NQ/TW": NQ = nghị quyết, TW = trung ương).
+DOC_NUMBER_CODES: dict[str, str] = {
+    "NQ": "nghị quyết",
+    "CT": "chỉ thị",
+    "CTR": "chương trình",
+    "KH": "kế hoạch",
+    "CV": "công văn",
+    "QĐ": "quyết định",
+    "TB": "thông báo",
+    "BC": "báo cáo",
+    "KL": "kết luận",
+    "HD": "hướng dẫn",
+    "TT": "thông tư",
+    "TW": "trung ương",
+    "TU": "thành ủy tỉnh ủy",
+    "ĐU": "đảng ủy",
+    "TTG": "thủ tướng",
+    "CP": "chính phủ",
+    "UBND": "ủy ban nhân dân",
+    "BYT": "bộ y tế",
+}
+
+# Abbreviations in running text and in questions. Keys are upper case.
+ABBREVIATIONS: dict[str, str] = {
+    "BHYT": "bảo hiểm y tế",
+    "BHXH": "bảo hiểm xã hội",
+    "UBND": "ủy ban nhân dân",
+    "HĐND": "hội đồng nhân dân",
+    "MTTQ": "mặt trận tổ quốc",
+    "UBMTTQ": "ủy ban mặt trận tổ quốc",
+    "MTTQVN": "mặt trận tổ quốc việt nam",
+    "NQ": "nghị quyết",
+    "TW": "trung ương",
+    "CT": "chỉ thị",
+    "KH": "kế hoạch",
+    "CV": "công văn",
+    "CTR": "chương trình",
+    "QĐ": "quyết định",
+    "TU": "thành ủy",
+    "BTV": "ban thường vụ",
+    "BCH": "ban chấp hành",
+    "TBT": "tổng bí thư",
+    "KCB": "khám chữa bệnh",
+    "YHCT": "y học cổ truyền",
+    "CTMTQG": "chương trình mục tiêu quốc gia",
+    "ĐU": "đảng ủy",
+    "ĐUV": "đảng ủy viên",
+    "TT": "thường trực",
+    "CT-XH": "chính trị xã hội",
+    "TTYT": "trung tâm y tế",
+    "TYT": "trạm y tế",
+    "VP": "văn phòng",
+    "BTG": "ban tuyên giáo",
+    "TG": "tuyên giáo",
+    "DV": "dân vận",
+    "ATTP": "an toàn thực phẩm",
+    "CSSK": "chăm sóc sức khỏe",
+    "KT-XH": "kinh tế xã hội",
+    "TP": "thành phố",
+    "HN": "hà nội",
+    "HP": "hải phòng",
+}
+
+# Abbreviations that are also ordinary syllables once folded ("tu" = tư/tự/từ, "du" = dự/dư):
+# only expanded when written in capitals.
+_CASE_SENSITIVE_ABBREVIATIONS = {"TU", "ĐU", "TT", "TG", "DV", "TP", "HN", "HP", "VP", "CT", "KH", "CV", "TW"}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+_OLD_STYLE_TONE = re.compile(rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONE_MARKS}])(?!\w)")
+
+
+def normalize_tone_placement(text: str) -> str:
+    """Put the tone mark on the main vowel in open ``oa``/``oe``/``uy`` syllables (modern style).
+
+    >>> normalize_tone_placement("hoà thuý khoẻ quý")
+    'hòa thúy khỏe quý'
+
+    Closed syllables (``hoàng``, ``khuyến``) and ``qu`` syllables are already unambiguous and stay.
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    moved = _OLD_STYLE_TONE.sub(lambda m: m.group(1)[0] + m.group(2) + m.group(1)[1], decomposed)
+    return unicodedata.normalize("NFC", moved)
+
+
+def normalize_text(text: str) -> str:
+    """NFC + one tone-placement convention: the form used for comparing Vietnamese text."""
+    return normalize_tone_placement(nfc(text))
+
+
+def fold_diacritics(text: str) -> str:
+    """Remove all Vietnamese diacritics; ``đ`` has no decomposition so it is mapped by hand.
+
+    >>> fold_diacritics("Đến năm 2030 tỷ lệ bao phủ")
+    'Den nam 2030 ty le bao phu'
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+def has_diacritics(text: str) -> bool:
+    return fold_diacritics(text) != text
+
+
+def is_unaccented(text: str) -> bool:
+    """True for Vietnamese typed without diacritics ("bao hiem y te"), i.e. letters but no marks."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and not has_diacritics(text)
+
+
+def strip_markdown(text: str) -> str:
+    """Remove the ``**``/``*`` emphasis artefacts left by document conversion."""
+    return _MARKDOWN_ARTEFACT.sub("", text)
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-cased, normalised syllables and numbers; one-letter syllables ("y", "ở") are kept.
+
+    >>> syllables("Y tế ở 98% dân số")
+    ['y', 'tế', 'ở', '98%', 'dân', 'số']
+    """
+    return [m.group(0) for m in _WORD.finditer(normalize_text(text).lower())]
+
+
+def folded_syllables(text: str) -> list[str]:
+    return [fold_diacritics(s) for s in syllables(text)]
+
+
+def _expand_doc_number(number: str) -> str:
+    parts = re.split(r"\s?[-/]\s?", number)
+    words = []
+    for part in parts[1:]:
+        expansion = DOC_NUMBER_CODES.get(part.upper())
+        if expansion:
+            words.append(expansion)
+    return " ".join(words)
+
+
+_ABBREVIATION_PATTERN = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted((re.escape(k) for k in ABBREVIATIONS), key=len, reverse=True)) + r")(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Append the full form after each abbreviation and document-number code, so both match.
+
+    >>> expand_abbreviations("NQ 72 về BHYT")
+    'NQ (nghị quyết) 72 về BHYT (bảo hiểm y tế)'
+
+    Document numbers keep their own token and gain their codes' meaning:
+    ``72-NQ/TW`` → ``72-NQ/TW (nghị quyết trung ương)``. Abbreviations that are also
+    syllables once folded ("TU", "ĐU") are expanded only when written in capitals.
+    """
+    text = nfc(text)
+    out: list[str] = []
+    pos = 0
+    for match in DOC_NUMBER_PATTERN.finditer(text):
+        out.append(_expand_plain_abbreviations(text[pos : match.start()]))
+        expansion = _expand_doc_number(match.group(0))
+        out.append(match.group(0) + (f" ({expansion})" if expansion else ""))
+        pos = match.end()
+    out.append(_expand_plain_abbreviations(text[pos:]))
+    return "".join(out)
+
+
+def _expand_plain_abbreviations(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        written = match.group(1)
+        key = written.upper()
+        if key not in ABBREVIATIONS:
+            key = key.replace("D", "Đ", 1) if key.startswith("D") and key.replace("D", "Đ", 1) in ABBREVIATIONS else key
+        if key not in ABBREVIATIONS:
+            return written
+        if key in _CASE_SENSITIVE_ABBREVIATIONS and written != written.upper():
+            return written
+        return f"{written} ({ABBREVIATIONS[key]})"
+
+    return _ABBREVIATION_PATTERN.sub(replace, text)
+
+
+def doc_numbers(text: str) -> list[str]:
+    """Document numbers mentioned in ``text``, normalised (no inner spaces), in order."""
+    return [re.sub(r"\s+", "", m.group(0)) for m in DOC_NUMBER_PATTERN.finditer(nfc(text))]
+
+
+def doc_number_key(number: str) -> str:
+    """Comparable form of a document number: folded, lower case, no spaces. ``72-NQ/TW`` → ``72-nq/tw``."""
+    return fold_diacritics(re.sub(r"\s+", "", number)).lower()
+
+
+def lexical_terms(text: str) -> list[str]:
+    """The terms BM25 indexes: folded syllables, syllable bigrams and whole document numbers.
+
+    The same function runs on passages and on questions, so "bao hiem y te" and "bảo hiểm y tế"
+    produce identical terms, and "NQ 72" shares terms with "Nghị quyết số 72-NQ/TW".
+
+    >>> lexical_terms("Y tế cơ sở")
+    ['y', 'te', 'co', 'so', 'y_te', 'te_co', 'co_so']
+    """
+    numbers = [doc_number_key(n) for n in doc_numbers(text)]
+    units = folded_syllables(strip_markdown(expand_abbreviations(text)))
+    bigrams = [f"{a}_{b}" for a, b in zip(units, units[1:], strict=False)]
+    return units + bigrams + numbers
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in items if not (x in seen or seen.add(x))]
