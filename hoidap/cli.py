@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from hoidap.api.commands import serve
+from hoidap.eval.commands import eval_command
 from hoidap.index.embedder import EmbedderUnavailable, make_embedder
 from hoidap.index.store import IndexNotReady, IndexStore
 from hoidap.ingest.chunking import Chunker
@@ -154,6 +156,10 @@ def search(
         console.print(f"   Mục: {hit.section}  ·  Tệp: {hit.source}", style="dim", highlight=False)
         snippet = " ".join(hit.text.split())
         console.print(f"   {snippet[:300]}{' …' if len(snippet) > 300 else ''}", highlight=False)
+
+
+app.command("serve")(serve)
+app.command("eval")(eval_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

