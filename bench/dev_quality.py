@@ -28,7 +28,7 @@ def main() -> None:
                 n_unanswerable += 1
                 refused_ok += not response.answerable
                 if response.answerable and verbose:
-                    failures.append((item.id, "ANSWERED", getattr(item, variant), response.answer[:150], trace.coverage, trace.unknown_terms))
+                    failures.append((item.id, "ANSWERED", getattr(item, variant), response.answer[:150], trace.coverage, trace.refusal_reason))
                 continue
             n_answerable += 1
             texts = [c.text for c in response.citations]
@@ -41,7 +41,7 @@ def main() -> None:
             answered += response.answerable
             wrongly_refused += not response.answerable
             if verbose and not (all_facts and hit1):
-                failures.append((item.id, item.type, getattr(item, variant), response.answer[:200].replace("\n", " / "), f"top1={hit1} top5={hit5} cov={trace.coverage:.2f} unk={trace.unknown_terms} intent={trace.question.intent}", item.key_facts))
+                failures.append((item.id, item.type, getattr(item, variant), response.answer[:200].replace("\n", " / "), f"top1={hit1} top5={hit5} cov={trace.coverage:.2f} unk={trace.refusal_reason} intent={trace.question.intent}", item.key_facts))
         print(f"== {variant}: n={len(gold)}")
         print(f"  evidence@1 {top1 / n_answerable:.3f}  evidence@5 {top5 / n_answerable:.3f}")
         print(f"  all key facts {facts / n_answerable:.3f}")

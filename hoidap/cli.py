@@ -79,7 +79,7 @@ def ingest(
         report = ingestor.ingest(
             paths, prune=prune, rebuild=rebuild, max_file_bytes=settings.max_file_bytes, progress=on_progress
         )
-    for source, reason in report.failed:
+    for _source, reason in report.failed:
         err_console.print(f"[red]✗[/] {reason}", highlight=False)
     summary = (
         f"Thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)}, "

@@ -83,11 +83,34 @@ ABBREVIATIONS: dict[str, str] = {
     "TP": "thành phố",
     "HN": "hà nội",
     "HP": "hải phòng",
+    # Chat shorthand citizens type on phones.
+    "KO": "không",
+    "K": "không",
+    "KHG": "không",
+    "HOK": "không",
+    "DC": "được",
+    "ĐC": "được",
+    "J": "gì",
+    "BN": "bao nhiêu",
+    "NTN": "như thế nào",
+    "HS": "học sinh",
+    "SK": "sức khỏe",
+    "UB": "ủy ban",
+    "MTQG": "mục tiêu quốc gia",
+    "TB": "trung bình",
+    "FB": "facebook mạng xã hội",
+    "BV": "bệnh viện",
+    "BS": "bác sĩ",
+    "XDĐ": "xây dựng đảng",
+    "TG-DV": "tuyên giáo dân vận",
+    "ĐV": "đảng viên",
 }
 
 # Abbreviations that are also ordinary syllables once folded ("tu" = tư/tự/từ, "du" = dự/dư):
 # only expanded when written in capitals.
-_CASE_SENSITIVE_ABBREVIATIONS = {"TU", "ĐU", "TT", "TG", "DV", "TP", "HN", "HP", "VP", "CT", "KH", "CV", "TW"}
+_CASE_SENSITIVE_ABBREVIATIONS = {"TU", "ĐU"}
+# "nq72", "ct25", "ctr06": a type code glued to its number.
+_GLUED_CODE = re.compile(r"\b(nq|ct|ctr|kh|cv|kl|qđ|qd)(\d{1,4})\b", re.IGNORECASE)
 
 
 def nfc(text: str) -> str:
@@ -180,7 +203,7 @@ def expand_abbreviations(text: str) -> str:
     ``72-NQ/TW`` → ``72-NQ/TW (nghị quyết trung ương)``. Abbreviations that are also
     syllables once folded ("TU", "ĐU") are expanded only when written in capitals.
     """
-    text = nfc(text)
+    text = _GLUED_CODE.sub(r"\1 \2", nfc(text))
     out: list[str] = []
     pos = 0
     for match in DOC_NUMBER_PATTERN.finditer(text):
@@ -205,6 +228,83 @@ def _expand_plain_abbreviations(text: str) -> str:
         return f"{written} ({ABBREVIATIONS[key]})"
 
     return _ABBREVIATION_PATTERN.sub(replace, text)
+
+
+# Everyday words citizens use for things the documents name formally. Keys are folded
+# (diacritic-free, lower case) so "thuốc nam" and "thuoc nam" both match; the value is appended
+# to the question, never substituted, so nothing the person typed is lost.
+COLLOQUIAL_SYNONYMS: dict[str, str] = {
+    "thuoc nam": "y học cổ truyền",
+    "dong y": "y học cổ truyền",
+    "cham cuu": "y học cổ truyền",
+    "bam huyet": "y học cổ truyền",
+    "thuoc bac": "y học cổ truyền",
+    "con nit": "trẻ em",
+    "tre con": "trẻ em",
+    "em be": "trẻ em",
+    "nguoi gia": "người cao tuổi",
+    "cu gia": "người cao tuổi",
+    "ong ba": "người cao tuổi",
+    "tan tat": "người khuyết tật",
+    "ruou": "rượu bia",
+    "hut thuoc": "thuốc lá",
+    "tiem phong": "tiêm chủng vắc-xin",
+    "chich ngua": "tiêm chủng vắc-xin",
+    "vac xin": "vắc-xin tiêm chủng",
+    "bac si gia dinh": "y học gia đình",
+    "online": "trực tuyến từ xa điện tử",
+    "qua mang": "từ xa điện tử",
+    "facebook": "mạng xã hội",
+    "zalo": "mạng xã hội trang Zalo",
+    "web": "trang thông tin điện tử",
+    "website": "trang thông tin điện tử",
+    "loa phuong": "hệ thống truyền thanh đài truyền thanh",
+    "loa": "truyền thanh",
+    "tap the duc": "hoạt động thể chất rèn luyện",
+    "the duc the thao": "hoạt động thể chất",
+    "chieu cao": "chiều cao tầm vóc",
+    "song lau": "tuổi thọ",
+    "tuoi tho": "tuổi thọ",
+    "vien phi": "viện phí chi phí y tế",
+    "kham mien phi": "khám sức khỏe định kỳ miễn phí khám sàng lọc",
+    "kham dinh ky": "khám sức khỏe định kỳ",
+    "the bhyt": "bảo hiểm y tế",
+    "benh vien tuyen tren": "bệnh viện tuyến trên",
+    "qua tai": "giảm tải",
+    "chen chuc": "giảm tải quá tải",
+    "noi xau": "xuyên tạc sai trái",
+    "bop meo": "xuyên tạc",
+    "tin gia": "thông tin sai trái xuyên tạc tin giả",
+    "nguoi ngheo": "hộ nghèo",
+    "ho so suc khoe": "hồ sơ sức khỏe điện tử sổ sức khỏe",
+    "so suc khoe": "sổ sức khỏe điện tử",
+    "dich benh": "phòng chống dịch bệnh",
+    "y te phuong": "trạm y tế phường",
+    "tram xa": "trạm y tế",
+    "ngua benh": "phòng bệnh",
+    "phong benh": "phòng bệnh",
+    "chua benh": "điều trị khám chữa bệnh",
+    "thay thuoc nhu me hien": "lương y phải như từ mẫu",
+    "luong y": "lương y y đức",
+    "bao hiem suc khoe": "bảo hiểm y tế",
+    "sinh de": "dân số mức sinh",
+    "dan so gia": "già hóa dân số",
+    "cong tac vien": "cộng tác viên công tác viên",
+}
+_COLLOQUIAL_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(k) for k in COLLOQUIAL_SYNONYMS), key=len, reverse=True)) + r")\b"
+)
+
+
+def expand_colloquial(text: str) -> str:
+    """Append the documents' wording for everyday phrases in a question.
+
+    >>> expand_colloquial("phường có khuyến khích thuốc nam không")
+    'phường có khuyến khích thuốc nam không (y học cổ truyền)'
+    """
+    folded = fold_diacritics(nfc(text)).lower()
+    additions = unique(COLLOQUIAL_SYNONYMS[m.group(1)] for m in _COLLOQUIAL_PATTERN.finditer(folded))
+    return f"{text} ({'; '.join(additions)})" if additions else text
 
 
 def doc_numbers(text: str) -> list[str]:

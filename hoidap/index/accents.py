@@ -16,7 +16,6 @@ from pathlib import Path
 
 from hoidap.vntext import fold_diacritics, syllables
 
-
 # Question words and everyday phrases that policy documents rarely contain but questions do;
 # added to the corpus counts so "bao nhieu" becomes "bao nhiêu", not "bảo nhiễu".
 QUESTION_PHRASES = """

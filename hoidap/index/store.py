@@ -13,7 +13,6 @@ No pickle anywhere: JSON, JSONL, ``.npy`` (allow_pickle=False) and FAISS's own f
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil

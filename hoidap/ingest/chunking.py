@@ -166,6 +166,13 @@ def metadata_card(metadata: DocumentMetadata, label: str) -> str:
     return " ".join(parts)
 
 
+def signature_card(metadata: DocumentMetadata, label: str) -> str:
+    """Searchable text of a signature block: who signed which document, in what capacity."""
+    position = ", ".join(p for p in (metadata.signer_authority, metadata.signer_position) if p)
+    signer = metadata.signer_name or "không rõ"
+    return f"Người ký văn bản, chữ ký: {signer}" + (f", chức vụ {position}" if position else "") + f". {label}."
+
+
 class Chunker:
     """Splits one parsed document into chunks; ``max_chars`` bounds a chunk's text length."""
 
@@ -225,8 +232,10 @@ class Chunker:
     @staticmethod
     def _search_text(document: Document, label: str, kind: str, path: tuple[str, ...], text: str) -> str:
         body = strip_markdown(text)
-        if kind in ("header", "signature"):
+        if kind == "header":
             return f"{metadata_card(document.metadata, label)}\n{body}"
+        if kind == "signature":
+            return f"{signature_card(document.metadata, label)}\n{body}"
         if kind == "recipients":
             return f"{label}. Nơi nhận, gửi đến những ai, gửi cho ai:\n{body}"
         context = " › ".join(p for p in path if not body.startswith(p.rstrip(" …")))

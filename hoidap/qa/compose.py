@@ -50,6 +50,7 @@ class Draft:
     evidence: list[Evidence] = field(default_factory=list)
     preface: str = ""
     confidence: float = 0.0
+    refusal: str | None = None  # why the documents cannot answer, when answerable is False
 
 
 def clean_for_answer(text: str) -> str:
@@ -74,11 +75,12 @@ class Composer:
         self.max_sentences = max_sentences
 
     # ---------- scoring helpers ----------
-    def _weights(self, question: Question) -> dict[str, float]:
+    def _weights(self, question: Question, bigrams: bool = True) -> dict[str, float]:
         terms = list(question.content_terms)
         weighted = {t: self.lexical.idf(t) for t in terms}
-        for a, b in zip(terms, terms[1:], strict=False):
-            weighted[f"{a}_{b}"] = 0.5 * self.lexical.idf(f"{a}_{b}")
+        if bigrams:
+            for a, b in zip(terms, terms[1:], strict=False):
+                weighted[f"{a}_{b}"] = 0.5 * self.lexical.idf(f"{a}_{b}")
         return weighted
 
     @staticmethod
@@ -86,9 +88,9 @@ class Composer:
         units = [fold_diacritics(s) for s in syllables(strip_markdown(text))]
         return set(units) | {f"{a}_{b}" for a, b in zip(units, units[1:], strict=False)}
 
-    def coverage(self, question: Question, text: str) -> float:
+    def coverage(self, question: Question, text: str, bigrams: bool = True) -> float:
         """IDF-weighted share of the question's meaningful terms (and bigrams) found in ``text``."""
-        weights = self._weights(question)
+        weights = self._weights(question, bigrams)
         total = sum(weights.values())
         if total <= 0:
             return 0.0
@@ -155,13 +157,57 @@ class Composer:
 
     def _target_document(self, question: Question, hits: list[ScoredChunk]) -> Document | None:
         """The document a metadata question is about: named by its number, else the best hit's."""
-        numbers = set(re.findall(r"\b(\d{1,4})\b", question.text)) - set(question.years)
-        if numbers or question.doc_number_keys:
+        subject = subject_reference(question)
+        if subject is not None:
             for document in self.documents.values():
                 own = document.metadata.number
-                if own and re.match(r"\d+", own) and re.match(r"\d+", own).group(0) in numbers:  # type: ignore[union-attr]
+                lead = re.match(r"\d+", own or "")
+                if lead and int(lead.group(0)) == subject[1]:
                     return document
+        # Only the documents' own header/signature/recipient blocks speak for the document.
+        for hit in hits:
+            if hit.chunk.kind in ("header", "signature", "recipients"):
+                return self.documents.get(hit.chunk.doc_id)
         return self.documents.get(hits[0].chunk.doc_id)
+
+    def _external_subject(self, question: Question) -> tuple[str, int] | None:
+        """The question's subject when it is a document cited by, but not in, the corpus ("CT 25")."""
+        subject = subject_reference(question)
+        if subject is None:
+            return None
+        for document in self.documents.values():
+            lead = re.match(r"\d+", document.metadata.number or "")
+            if lead and int(lead.group(0)) == subject[1]:
+                return None
+        return subject
+
+    def _reference_date_answer(self, subject: tuple[str, int]) -> Draft | None:
+        """Date of a cited document, quoted from the sentence that cites it with its date."""
+        code, number = subject
+        for document in self.documents.values():
+            for reference in document.metadata.references:
+                lead = re.match(r"(\d+)\s*[-/]\s*([A-Za-zĐđ]+)", reference.number)
+                if not lead or int(lead.group(1)) != number or not reference.date:
+                    continue
+                if not fold_diacritics(lead.group(2)).lower().startswith(code[:2]):
+                    continue
+                pattern = re.compile(re.escape(reference.number) + r"[^.;\n]{0,20}?\d{1,2}/\d{1,2}/\d{4}")
+                match = pattern.search(document.text)
+                chunk = self._chunk_at(document, match.start()) if match else None
+                if match is None or chunk is None:
+                    continue
+                start = document.text.rfind(reference.text, max(0, match.start() - 60), match.end())
+                start = start if start >= 0 else match.start()
+                end = _clause_end(document.text, match.end(), chunk.end)
+                quote = document.text[start:end]
+                return Draft(True, [(clean_for_answer(quote), 0)], [Evidence(chunk, start, end, 1.0, 1.0)], confidence=1.0)
+        return None
+
+    def _chunk_at(self, document: Document, offset: int) -> Chunk | None:
+        for chunk in getattr(self, "chunks_by_doc", {}).get(document.doc_id, []):
+            if chunk.start <= offset < chunk.end:
+                return chunk
+        return None
 
     def _chunk_of_kind(self, document: Document, kind: str, hits: list[ScoredChunk]) -> Chunk | None:
         for hit in hits:
@@ -170,6 +216,13 @@ class Composer:
         return None
 
     def _metadata_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        external = self._external_subject(question)
+        if external is not None:
+            if question.intent == "date":
+                return self._reference_date_answer(external) or Draft(False, refusal="không rõ ngày của văn bản")
+            if question.intent in ("signer", "recipients", "doc_number"):
+                return Draft(False, refusal="văn bản được hỏi không có trong kho")
+            return None
         document = self._target_document(question, hits)
         if document is None:
             return None
@@ -192,7 +245,7 @@ class Composer:
         if question.intent == "signer":
             signature = block("signature")
             if not meta.signer_name or signature is None:
-                return None
+                return Draft(False, refusal="văn bản không ghi người ký")
             role = ", ".join(p.capitalize() if p.isupper() else p for p in (meta.signer_authority, meta.signer_position) if p)
             role_text = f" ({role})" if role else ""
             sentence = f"{label} do {meta.signer_name}{role_text} ký"
@@ -200,12 +253,15 @@ class Composer:
         if question.intent == "date":
             header = block("header")
             if header is None or not meta.date_text:
-                return None
+                return Draft(False, refusal="văn bản không ghi ngày ban hành")
             evidence = evidence_for(header, meta.date_text)
             if meta.date_precision == "day" and meta.date:
                 year, month, day = meta.date.split("-")
-                sentence = f"{label} được ban hành ngày {day}/{month}/{year}"
+                written = meta.date_text[meta.date_text.find("ngày") :] if "ngày" in meta.date_text else ""
+                sentence = f"{label} được ban hành {written or 'ngày'} ({int(day)}/{int(month)}/{year})"
             elif meta.date_precision == "month" and meta.date:
+                if _asks_exact_day(question):
+                    return Draft(False, refusal="văn bản để trống ngày cụ thể")
                 year, month = meta.date.split("-")[:2]
                 sentence = (
                     f"{label} ghi thời gian ban hành là tháng {month} năm {year}; "
@@ -312,6 +368,44 @@ class Composer:
             end = _cut_at_clause(document.text, start, start + _MAX_UNIT_CHARS)
         start, end = trim_span(document.text, start, end)
         return Evidence(evidence.chunk, start, end, evidence.score, evidence.retrieval_score)
+
+
+_REFERENCE_TYPES = re.compile(
+    r"\b(nq|nghi quyet|ct|chi thi|ctr|chuong trinh(?: hanh dong)?|cv|cong van|kh|ke hoach|kl|ket luan)"
+    r"\s*(?:so\s*)?(\d{1,4})?(?:\s*[-/]\s*[a-z]+(?:\s*[-/]\s*[a-z]+)?)?\b"
+)
+_TYPE_CODE = {"nghi quyet": "nq", "chi thi": "ct", "chuong trinh": "ctr", "chuong trinh hanh dong": "ctr",
+              "cong van": "cv", "ke hoach": "kh", "ket luan": "kl"}  # fmt: skip
+
+
+def subject_reference(question: Question) -> tuple[str, int] | None:
+    """(type code, number) of the first document the question names, if it names it by number.
+
+    "CT 25-CT/TW do cơ quan nào ban hành" → ("ct", 25); "KH thực hiện NQ 72 ai ký" → None (the
+    subject, the plan, is named without a number; NQ 72 only describes it).
+    """
+    match = _REFERENCE_TYPES.search(question.folded)
+    if match is None or match.group(2) is None:
+        return None
+    number = int(match.group(2))
+    if 1900 <= number <= 2100:
+        return None
+    return _TYPE_CODE.get(match.group(1), match.group(1)), number
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    """End of the clause that begins before ``start``: the next ; or sentence end, within 160 chars."""
+    window_end = min(limit, start + 160)
+    for index in range(start, window_end):
+        if text[index] in ";\n" or (text[index] == "." and index + 1 < len(text) and text[index + 1].isspace()):
+            return index
+        if text[index] in "(“\"":
+            return index
+    return window_end
+
+
+def _asks_exact_day(question: Question) -> bool:
+    return bool(re.search(r"\b(ngay may|ngay nao|ngay bao nhieu|chinh xac)\b", question.folded))
 
 
 def _line_spans(text: str, paragraph: Span) -> list[Span]:

@@ -14,8 +14,10 @@ from hoidap.index.store import IndexStore, LoadedIndex
 from hoidap.ingest.chunking import document_label
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
 from hoidap.qa.question import Question, analyse
+from hoidap.qa.refusal import RefusalPolicy
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
 from hoidap.settings import Settings
+from hoidap.vntext import expand_colloquial
 
 REFUSAL_TEXT = (
     "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác. "
@@ -33,15 +35,6 @@ class QuestionRejected(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class RefusalPolicy:
-    """Thresholds calibrated on data/eval/dev.jsonl (see bench/calibrate_refusal.py)."""
-
-    min_coverage: float = 0.45
-    min_coverage_with_unknown: float = 0.6
-    max_unknown_share: float = 0.34
-
-
 @dataclass
 class AskTrace:
     """Diagnostics for evaluation and benchmarks: what was retrieved and how long each stage took."""
@@ -50,7 +43,7 @@ class AskTrace:
     retrieval: RetrievalResult
     draft: Draft
     coverage: float
-    unknown_terms: list[str]
+    refusal_reason: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
@@ -116,19 +109,24 @@ class QAService:
         self, question: str, top_k: int = 5, conversation_id: str | None = None
     ) -> tuple[AskResponse, AskTrace]:
         cleaned = self.validate_question(question)
-        analysed = analyse(cleaned)
-        retrieval = self.retriever.search(cleaned, k=max(top_k, 8))
+        # Everyday words get the documents' wording appended ("thuốc nam" → "y học cổ truyền").
+        expanded = expand_colloquial(cleaned)
+        analysed = analyse(expanded)
+        retrieval = self.retriever.search(expanded, k=max(top_k, 8))
         started = time.perf_counter()
         draft = self.composer.compose(analysed, retrieval.hits)
-        coverage = max(
-            (self.composer.coverage(analysed, hit.chunk.search_text) for hit in retrieval.hits[:3]), default=0.0
-        )
-        unknown = self.composer.unknown_terms(analysed)
-        answerable = draft.answerable and self._supported(analysed, draft, coverage, unknown)
+        coverage = 0.0
+        reason = draft.refusal if not draft.answerable else None
+        if draft.answerable:
+            evidence_texts = [e.chunk.search_text for e in draft.evidence]
+            coverage = self.composer.coverage(analysed, "\n".join(evidence_texts), bigrams=False)
+            if draft.confidence < 1.0:  # metadata answers are exact lookups, not matches
+                reason = self.refusal.reason_to_refuse(analysed, evidence_texts, coverage, self.index.documents)
+        answerable = draft.answerable and reason is None
         response = self._render(draft if answerable else None, retrieval.hits, top_k, conversation_id)
         timings = dict(retrieval.timings_ms)
         timings["answer"] = (time.perf_counter() - started) * 1000
-        return response, AskTrace(analysed, retrieval, draft, coverage, unknown, timings)
+        return response, AskTrace(analysed, retrieval, draft, coverage, reason, timings)
 
     def search(self, query: str, k: int = 5) -> SearchResponse:
         cleaned = self.validate_question(query)
@@ -136,20 +134,6 @@ class QAService:
         return SearchResponse(hits=[self._hit(h.chunk, h.chunk.start, h.chunk.end, h.score) for h in result.hits])
 
     # ---------- internals ----------
-    def _supported(self, question: Question, draft: Draft, coverage: float, unknown: list[str]) -> bool:
-        """Refuse when the best passages do not cover the question's meaningful (rare) terms."""
-        if draft.confidence >= 1.0 and question.intent in ("signer", "date", "recipients", "issuer", "doc_number"):
-            return True
-        terms = question.content_terms
-        if not terms:
-            return False
-        unknown_share = len(unknown) / len(terms)
-        if unknown_share > self.refusal.max_unknown_share:
-            return False
-        if unknown and coverage < self.refusal.min_coverage_with_unknown:
-            return False
-        return coverage >= self.refusal.min_coverage
-
     def _hit(self, chunk: Chunk, start: int, end: int, score: float) -> SearchHit:
         document = self.index.documents[chunk.doc_id]
         start, end = trim_span(document.text, start, end)

@@ -1,0 +1,111 @@
+"""Deciding that the documents do not answer a question, instead of guessing.
+
+A score threshold alone cannot tell a paraphrased answerable question from a near miss, so the
+decision combines checks that each catch one way a question falls outside the documents:
+
+- it names a document the corpus never mentions ("Nghị quyết 57-NQ/TW");
+- it asks for a kind of fact the passages do not contain (an amount of money, a clock time,
+  a phone number, a brand);
+- it asks about a year the chosen passages never mention ("tiêm chủng đến năm 2045");
+- the best passages cover too little of its meaningful (rare) words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hoidap.domain import Document
+from hoidap.qa.question import Question
+from hoidap.vntext import fold_diacritics
+
+# Short references typed by people: "NQ 72", "nghị quyết số 72", "CT 25", "CTr 06", "KL 226".
+_SHORT_REFERENCE = re.compile(
+    r"\b(nq|nghi quyet|ct|chi thi|ctr|chuong trinh(?: hanh dong)?|cv|cong van|kh|ke hoach|kl|ket luan|qd|quyet dinh)"
+    r"\s*(?:so\s*)?(\d{1,4})\b"
+)
+_TYPE_CODES = {
+    "nq": "nq", "nghi quyet": "nq", "ct": "ct", "chi thi": "ct", "ctr": "ctr", "chuong trinh": "ctr",
+    "chuong trinh hanh dong": "ctr", "cv": "cv", "cong van": "cv", "kh": "kh", "ke hoach": "kh",
+    "kl": "kl", "ket luan": "kl", "qd": "qd", "quyet dinh": "qd",
+}  # fmt: skip
+
+# (what the question asks for, pattern on the folded question, pattern the answer must contain)
+_ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
+    (
+        "số tiền",
+        re.compile(r"\b(bao nhieu tien|het bao nhieu|gia bao nhieu|gia ve|muc dong|dong bao nhieu|phu cap|tien luong|muc luong|bao nhieu dong|chi phi bao nhieu|le phi|muc phi)\b"),
+        re.compile(r"\d[\d.,]*\s*(đồng|nghìn|ngàn|triệu|tỷ|vnđ|vnd)", re.IGNORECASE),
+    ),
+    (
+        "giờ",
+        re.compile(r"\b(may gio|gio mo cua|gio lam viec|gio dong cua|mo cua luc|lam viec tu may gio)\b"),
+        re.compile(r"\d{1,2}\s*(giờ|h\b|:\d\d)", re.IGNORECASE),
+    ),
+    (
+        "số điện thoại",
+        re.compile(r"\b(so dien thoai|sdt|so dt|duong day nong|hotline|so lien he)\b"),
+        re.compile(r"\b0\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}\b"),
+    ),
+    ("hãng", re.compile(r"\b(hang nao|cua hang nao|nhan hieu|thuong hieu)\b"), None),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RefusalPolicy:
+    """``min_coverage``: IDF-weighted share of the question's meaningful syllables that must occur
+    in the passages the answer quotes (calibrated on data/eval/dev.jsonl)."""
+
+    min_coverage: float = 0.2
+
+    def reason_to_refuse(
+        self,
+        question: Question,
+        evidence_texts: list[str],
+        coverage: float,
+        documents: dict[str, Document],
+    ) -> str | None:
+        """Why the answer should be a refusal, or None when the evidence supports answering."""
+        unknown = unknown_references(question, documents)
+        if unknown:
+            return f"văn bản không có trong kho: {', '.join(unknown)}"
+        joined = "\n".join(evidence_texts)
+        for label, asks, needs in _ANSWER_TYPES:
+            if asks.search(question.folded) and (needs is None or not needs.search(joined)):
+                return f"không có thông tin về {label}"
+        if question.years and not any(year in joined for year in question.years):
+            return "các đoạn trích không nói về năm được hỏi"
+        if coverage < self.min_coverage:
+            return "các đoạn trích không đủ liên quan"
+        return None
+
+
+def known_reference_numbers(documents: dict[str, Document]) -> set[tuple[int, str]]:
+    """(number, type code) of every document number in the corpus: own numbers and references."""
+    known: set[tuple[int, str]] = set()
+    for document in documents.values():
+        numbers = [document.metadata.number] if document.metadata.number else []
+        numbers += [ref.number for ref in document.metadata.references]
+        for number in numbers:
+            match = re.match(r"(\d+)\s*[-/]\s*([A-Za-zĐđ]+)", number)
+            if match:
+                known.add((int(match.group(1)), fold_diacritics(match.group(2)).lower()))
+    return known
+
+
+def unknown_references(question: Question, documents: dict[str, Document]) -> list[str]:
+    """Document references in the question that no document in the corpus mentions."""
+    known = known_reference_numbers(documents)
+    unknown: list[str] = []
+    for match in _SHORT_REFERENCE.finditer(question.folded):
+        code = _TYPE_CODES.get(match.group(1))
+        number = int(match.group(2))
+        if 1900 <= number <= 2100 or code is None:
+            continue  # a year ("kế hoạch 2026"), not a document number
+        if not any(n == number and (c == code or c.startswith(code) or code.startswith(c)) for n, c in known):
+            unknown.append(match.group(0))
+    for key in question.doc_number_keys:
+        match = re.match(r"(\d+)[-/]([a-z]+)", key)
+        if match and not any(n == int(match.group(1)) for n, _ in known):
+            unknown.append(key)
+    return unknown
