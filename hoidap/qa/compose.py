@@ -29,7 +29,7 @@ _NUMBER = re.compile(r"\d")
 _TIME_WORDS = re.compile(r"\b(19|20)\d\d\b|quý|hằng năm|hàng năm|từ năm|đến năm|giai đoạn", re.IGNORECASE)
 _EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
 _MAX_LIST_CHARS = 1100
-_MAX_UNIT_CHARS = 600
+_MAX_UNIT_CHARS = 420
 
 
 @dataclass
@@ -108,40 +108,52 @@ class Composer:
 
     # ---------- candidate passages ----------
     def _units(self, chunk: Chunk) -> list[Span]:
-        """Sentences and list lines of a chunk, as spans into its document's text."""
+        """Sentences and list lines of a chunk, as spans into its document's text.
+
+        A long sentence made of ``;``-separated clauses (a typical list of targets) is cut into
+        windows of consecutive clauses, so a figure can be quoted without the whole paragraph.
+        """
         document = self.documents[chunk.doc_id]
         units: list[Span] = []
         for paragraph in paragraph_spans(document.text, chunk.start, chunk.end):
             for line_span in _line_spans(document.text, paragraph):
-                units.extend(sentence_spans(document.text, line_span))
+                for sentence in full_sentence_spans(document.text, line_span):
+                    if sentence.end - sentence.start <= _MAX_UNIT_CHARS:
+                        units.append(sentence)
+                    else:
+                        units.extend(_clause_windows(document.text, sentence, _MAX_UNIT_CHARS // 2))
         return units
 
-    def _unit_score(self, question: Question, text: str) -> float:
-        score = self.coverage(question, text)
+    def _unit_score(self, question: Question, text: str, context: str) -> float:
+        """How well one passage answers: question terms it covers (its own words first, then
+        its section heading's), plus what the question type needs (a figure, a year, an actor)."""
+        score = 0.8 * self.coverage(question, text) + 0.2 * self.coverage(question, context)
         intent = question.intent
         if intent == "quantity" and _NUMBER.search(text):
-            score += 0.15
+            score += 0.12
         if intent == "when" and _TIME_WORDS.search(text):
-            score += 0.15
+            score += 0.12
         if intent == "actor" and _ACTOR_WORDS.search(text):
-            score += 0.1
+            score += 0.08
         for year in question.years:
             if year in text:
-                score += 0.1
-        if len(clean_for_answer(text)) < 25:
-            score -= 0.2
+                score += 0.08
+        if len(clean_for_answer(text)) < 30:
+            score -= 0.25
         return score
 
-    def best_units(self, question: Question, hits: list[ScoredChunk], limit: int = 4) -> list[Evidence]:
+    def best_units(self, question: Question, hits: list[ScoredChunk], limit: int = 5) -> list[Evidence]:
         candidates: list[Evidence] = []
         for rank, hit in enumerate(hits[:limit]):
+            if hit.chunk.kind in ("header", "signature"):
+                continue  # identity blocks answer metadata questions, not content questions
             document = self.documents[hit.chunk.doc_id]
-            prior = 0.12 / (1 + rank)
+            prior = 0.1 / (1 + rank)
+            context = hit.chunk.search_text
             for unit in self._units(hit.chunk):
                 text = document.text[unit.start : unit.end]
-                candidates.append(
-                    Evidence(hit.chunk, unit.start, unit.end, self._unit_score(question, text) + prior, hit.score)
-                )
+                score = self._unit_score(question, text, context) + prior
+                candidates.append(Evidence(hit.chunk, unit.start, unit.end, score, hit.score))
         candidates.sort(key=lambda e: -e.score)
         return candidates
 
@@ -310,42 +322,67 @@ class Composer:
     def _content_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft:
         units = self.best_units(question, hits)
         if not units:
-            return Draft(answerable=False)
-        best = units[0]
-        if question.intent == "list" and best.chunk.kind == "body":
-            return self._list_answer(question, hits, best)
-        chosen: list[Evidence] = [self._widen(best)]
-        for candidate in units[1:]:
-            if len(chosen) >= self.max_sentences - 1:
+            return Draft(answerable=False, refusal="không tìm thấy đoạn văn bản liên quan")
+        best = self._widen(units[0])
+        if question.intent == "list" or self._is_heading(best):
+            listed = self._list_answer(question, best)
+            if listed is not None:
+                return listed
+        chosen = [best]
+        covered = self._covered_terms(question, self._text(best))
+        # Greedy: add passages that cover question terms the chosen ones miss (multi-part and
+        # cross-document questions), or that state the same thing in another document.
+        for candidate in units[1:12]:
+            if len(chosen) >= self.max_sentences:
                 break
-            if candidate.score < max(0.35, 0.8 * best.score):
+            if candidate.score < 0.6 * best.score:
                 break
-            if any(_overlaps(candidate, c) or _same_text(self.documents, candidate, c) for c in chosen):
+            widened = self._widen(candidate)
+            if any(_overlaps(widened, c) or _same_text(self.documents, widened, c) for c in chosen):
                 continue
-            # A second passage is worth adding when it comes from another document (two
-            # programmes stating the same target) or completes a multi-part question.
-            if candidate.chunk.doc_id != best.chunk.doc_id or question.intent in ("content", "actor", "yesno"):
-                chosen.append(self._widen(candidate))
+            text = self._text(widened)
+            gain = self._covered_terms(question, text) - covered
+            other_document = widened.chunk.doc_id not in {c.chunk.doc_id for c in chosen}
+            gain_weight = sum(self.lexical.idf(t) for t in gain)
+            total_weight = sum(self.lexical.idf(t) for t in set(question.content_terms)) or 1.0
+            if gain_weight / total_weight >= 0.15 or (other_document and candidate.score >= 0.85 * best.score):
+                chosen.append(widened)
+                covered |= self._covered_terms(question, text)
+        # The best passage stays first; the others follow, grouped by document, in reading order.
+        best_first = chosen[0]
+        chosen = [best_first] + sorted(chosen[1:], key=lambda e: (e.chunk.doc_id != best_first.chunk.doc_id, e.chunk.doc_id, e.start))
         sentences = [(clean_for_answer(self._text(e)), i) for i, e in enumerate(chosen)]
-        preface = ""
         if len({e.chunk.doc_id for e in chosen}) > 1:
             sentences = [
                 (f"Theo {document_label(self.documents[e.chunk.doc_id].metadata, e.chunk.source)}: {text}", i)
                 for (text, i), e in zip(sentences, chosen, strict=True)
             ]
-        return Draft(True, sentences, chosen, preface=preface, confidence=best.score)
+        return Draft(True, sentences, chosen, confidence=units[0].score)
 
-    def _list_answer(self, question: Question, hits: list[ScoredChunk], best: Evidence) -> Draft:
-        """The whole item with its bullets (trimmed to a readable length at a line boundary)."""
+    def _covered_terms(self, question: Question, text: str) -> set[str]:
+        present = self._terms(text)
+        return {t for t in question.content_terms if t in present}
+
+    def _is_heading(self, evidence: Evidence) -> bool:
+        """A unit that is only an item heading ("2. Ủy ban nhân dân phường"): its content follows it."""
+        text = clean_for_answer(self._text(evidence))
+        chunk = evidence.chunk
+        return evidence.start == chunk.start and len(text) < 120 and not text.endswith((".", ";"))
+
+    def _list_answer(self, question: Question, best: Evidence) -> Draft | None:
+        """The item the best passage belongs to, with its bullets, cut at a line boundary."""
         document = self.documents[best.chunk.doc_id]
         chunk = best.chunk
+        start = chunk.start if best.start - chunk.start < _MAX_LIST_CHARS // 2 else best.start
         end = chunk.end
-        if end - chunk.start > _MAX_LIST_CHARS:
-            cut = document.text.rfind("\n", chunk.start, chunk.start + _MAX_LIST_CHARS)
-            end = cut if cut > chunk.start + 200 else chunk.start + _MAX_LIST_CHARS
-            sentence_ends = [s.end for s in self._units(chunk) if s.end <= end]
-            end = sentence_ends[-1] if sentence_ends else end
-        start, end = trim_span(document.text, chunk.start, end)
+        if end - start > _MAX_LIST_CHARS:
+            ends = [u.end for u in self._units(chunk) if start < u.end <= start + _MAX_LIST_CHARS]
+            if not ends:
+                return None
+            end = ends[-1]
+        start, end = trim_span(document.text, start, end)
+        if end - start < 40:
+            return None
         evidence = Evidence(chunk, start, end, best.score, best.retrieval_score)
         lines = [clean_for_answer(line) for line in document.text[start:end].split("\n") if line.strip()]
         return Draft(True, [("\n".join(lines), 0)], [evidence], confidence=best.score)
@@ -357,17 +394,43 @@ class Composer:
         """Give a too-short unit its neighbour so the quote reads as a full statement."""
         document = self.documents[evidence.chunk.doc_id]
         start, end = trim_span(document.text, evidence.start, evidence.end)
-        if end - start < 60:
+        if len(clean_for_answer(document.text[start:end])) < 60:
             units = self._units(evidence.chunk)
-            for index, unit in enumerate(units):
-                if unit.start <= start < unit.end or unit.start == start:
-                    if index + 1 < len(units):
-                        end = max(end, units[index + 1].end)
-                    break
-        if end - start > _MAX_UNIT_CHARS:
-            end = _cut_at_clause(document.text, start, start + _MAX_UNIT_CHARS)
+            following = [u for u in units if u.start >= end]
+            if following:
+                end = following[0].end
         start, end = trim_span(document.text, start, end)
         return Evidence(evidence.chunk, start, end, evidence.score, evidence.retrieval_score)
+
+
+_SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9\-+*(“\"])")
+
+
+def full_sentence_spans(text: str, span: Span) -> list[Span]:
+    """Sentences of one line (split after . ! ? followed by a capital), ``;`` clauses kept together."""
+    pieces: list[Span] = []
+    cursor = span.start
+    for match in _SENTENCE_BOUNDARY.finditer(text, span.start, span.end):
+        if match.start() - cursor > 0:
+            pieces.append(Span(cursor, match.start()))
+        cursor = match.end()
+    if span.end > cursor:
+        pieces.append(Span(cursor, span.end))
+    return pieces
+
+
+def _clause_windows(text: str, sentence: Span, max_chars: int) -> list[Span]:
+    """Overlapping windows of up to ``max_chars`` over a long sentence's ``;``/``:`` clauses."""
+    clauses = sentence_spans(text, sentence)
+    windows: list[Span] = []
+    for index in range(len(clauses)):
+        end = clauses[index].end
+        for following in clauses[index + 1 :]:
+            if following.end - clauses[index].start > max_chars:
+                break
+            end = following.end
+        windows.append(Span(clauses[index].start, end))
+    return windows
 
 
 _REFERENCE_TYPES = re.compile(

@@ -57,9 +57,18 @@ class Question:
     content_terms: tuple[str, ...]  # folded syllables that carry meaning
 
 
+_ABOUT_A_DOCUMENT = re.compile(
+    r"\b(van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh|ket luan|quyet dinh|thong bao|ban hanh|ky|"
+    r"kh|cv|nq|ct|ctr|kl)\b"
+)
+
+
 def intent_of(folded: str) -> Intent:
     for intent, pattern in _INTENT_PATTERNS:
         if pattern.search(folded):
+            # "Ngày Sức khỏe toàn dân là ngày nào" asks about an event, not a document's date.
+            if intent == "date" and not _ABOUT_A_DOCUMENT.search(folded):
+                return "when"
             return intent
     return "content"
 

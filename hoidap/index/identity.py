@@ -1,0 +1,79 @@
+"""What singles a document out: its place names and the document numbers it carries.
+
+Several documents in a corpus often say nearly the same thing (two wards' plans implementing the
+same resolution). When a question names a ward, a city or a programme number ("phường Phúc Lợi",
+"CTr 03"), the passages of the documents that carry that name should win the tie.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hoidap.domain import Document
+from hoidap.vntext import fold_diacritics
+
+_PLACE = re.compile(
+    r"(?:phường|xã|thị trấn|P\.|thành phố|Thành phố|Thành ủy|tỉnh|Tỉnh ủy|quận|huyện|Thủ đô|Trung tâm Y tế)\s+"
+    r"([A-ZĐ][a-zà-ỹđ]+(?:\s[A-ZĐ][a-zà-ỹđ]+){0,2})"
+)
+# Capitalised words that follow "phường"/"Thành ủy" without being a place name.
+_NOT_PLACE_WORDS = {"Thực", "Thường", "Ban", "Ủy", "Uỷ", "Đảng", "Nhân", "Về", "Trung", "Chính", "Bộ", "Các", "Kế", "Chương"}
+_SHORT_REFERENCE = re.compile(
+    r"\b(nq|nghi quyet|ct|chi thi|ctr|chuong trinh(?: hanh dong)?|cv|cong van|kh|ke hoach|kl|ket luan)"
+    r"\s*(?:so\s*)?(\d{1,4})\b"
+)
+_CODES = {"nghi quyet": "nq", "chi thi": "ct", "chuong trinh": "ctr", "chuong trinh hanh dong": "ctr",
+          "cong van": "cv", "ke hoach": "kh", "ket luan": "kl"}  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    return " ".join(fold_diacritics(text).lower().split())
+
+
+def document_keys(document: Document) -> set[str]:
+    """Folded identity keys: place names ("phuc loi") and numbers ("ctr 3", "nq 72")."""
+    keys: set[str] = set()
+    if document.metadata.place:
+        keys.add(_fold(re.sub(r"^(P\.|X\.|TP\.)\s*", "", document.metadata.place)))
+    for match in _PLACE.finditer(document.text):
+        if match.group(1).split()[0] not in _NOT_PLACE_WORDS:
+            keys.add(_fold(match.group(1)))
+    numbers = [document.metadata.number] if document.metadata.number else []
+    numbers += [reference.number for reference in document.metadata.references]
+    for number in numbers:
+        match = re.match(r"(\d+)\s*[-/]\s*([A-Za-zĐđ]+)", number)
+        if match:
+            keys.add(f"{fold_diacritics(match.group(2)).lower()} {int(match.group(1))}")
+    return keys
+
+
+def question_keys(question: str) -> set[str]:
+    folded = _fold(question)
+    keys = {f"{_CODES.get(m.group(1), m.group(1))} {int(m.group(2))}" for m in _SHORT_REFERENCE.finditer(folded)}
+    for match in re.finditer(r"\b(\d{1,4})\s*[-/]\s*([a-z]+)", folded):
+        keys.add(f"{match.group(2)} {int(match.group(1))}")
+    return keys | {folded}
+
+
+class DocumentIdentities:
+    def __init__(self, documents: dict[str, Document]) -> None:
+        self._keys = {doc_id: document_keys(d) for doc_id, d in documents.items()}
+
+    def matching_documents(self, question: str) -> set[str]:
+        """Documents named by the question, when it names some but not all of them."""
+        keys = question_keys(question)
+        folded = next(k for k in keys if " " in k and not re.fullmatch(r"[a-z]+ \d+", k)) if keys else ""
+        matches: dict[str, int] = {}
+        for doc_id, doc_keys in self._keys.items():
+            hits = 0
+            for key in doc_keys:
+                if re.fullmatch(r"[a-z]+ \d+", key):
+                    hits += key in keys
+                elif len(key) > 3 and re.search(rf"\b{re.escape(key)}\b", folded):
+                    hits += 1
+            if hits:
+                matches[doc_id] = hits
+        if not matches or len(matches) == len(self._keys):
+            return set()
+        best = max(matches.values())
+        return {doc_id for doc_id, hits in matches.items() if hits == best}
