@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +43,29 @@ class Settings(BaseSettings):
     # Limits for ingestion
     max_file_bytes: int = 20 * 1024 * 1024
 
+    # ---------- HTTP service (hoidap serve) ----------
+    # Admin endpoints (document upload/replace/delete) need "Authorization: Bearer <token>"; with no
+    # token configured they answer 403: disabled, never open.
+    admin_token: SecretStr | None = None
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest document upload accepted.")
+    max_request_bytes: int = Field(default=64 * 1024, description="Largest JSON request body accepted.")
+    # Per client address, token bucket: a sustained rate plus a burst. 0 disables the limit.
+    rate_limit_per_minute: int = 120
+    rate_limit_burst: int = 30
+    # Browser origins allowed to call the API from other sites, comma separated ("" = same origin only).
+    cors_origins: str = ""
+    # Repeated questions are common in chat: answers are cached per index version (0 disables).
+    answer_cache_size: int = 512
+    # How many earlier turns a follow-up question may draw on.
+    followup_turns: int = 3
+
+    # ---------- records (conversations and feedback, SQLite) ----------
+    conversation_retention_days: int = Field(default=30, description="Conversation turns older than this are deleted.")
+    feedback_retention_days: int = Field(default=365, description="Feedback older than this is deleted.")
+    # Key for hashing chat identifiers before they are stored; when unset, a random key is created
+    # once in <data_dir>/records.key (so hashes stay stable across restarts).
+    records_secret: SecretStr | None = None
+
     @cached_property
     def index_root(self) -> Path:
         return self.data_dir / "index"
@@ -50,6 +73,19 @@ class Settings(BaseSettings):
     @cached_property
     def log_dir(self) -> Path:
         return self.data_dir / "logs"
+
+    @cached_property
+    def records_path(self) -> Path:
+        return self.data_dir / "records.sqlite3"
+
+    @cached_property
+    def documents_dir(self) -> Path:
+        """Where uploaded documents are kept (the bundled corpus stays where it is)."""
+        return self.data_dir / "documents"
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
 
 def get_settings() -> Settings:

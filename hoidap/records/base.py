@@ -1,0 +1,62 @@
+"""The record types and the store interfaces every channel (HTTP API, bots) relies on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel
+
+
+class Turn(BaseModel):
+    """One question and its answer inside a conversation.
+
+    ``standalone_question`` is what was actually answered: the question itself, or the follow-up
+    rewritten with the earlier turns' topic ("còn năm 2045 thì sao?" → "… đến năm 2045 …").
+    """
+
+    answer_id: str
+    question: str
+    standalone_question: str
+    answer: str
+    answerable: bool
+    created_at: datetime
+
+
+class Feedback(BaseModel):
+    """A person's verdict on one answer; the question and answer are copied so feedback outlives turns."""
+
+    answer_id: str
+    helpful: bool
+    comment: str | None = None
+    question: str | None = None
+    answer: str | None = None
+    created_at: datetime
+
+
+class ConversationStore(Protocol):
+    """Conversation turns keyed by a conversation id (a chat id for bots); ids are never stored in clear."""
+
+    def add_turn(self, conversation_id: str, turn: Turn) -> None: ...
+
+    def recent_turns(self, conversation_id: str, limit: int = 3) -> list[Turn]:
+        """The latest ``limit`` turns, oldest first."""
+        ...
+
+    def find_turn(self, answer_id: str) -> Turn | None: ...
+
+    def purge_expired(self, now: datetime | None = None) -> int:
+        """Delete what is older than the retention period; returns how many rows went."""
+        ...
+
+
+class FeedbackStore(Protocol):
+    def add_feedback(self, feedback: Feedback) -> None:
+        """Store feedback; a second verdict on the same answer replaces the first."""
+        ...
+
+    def get_feedback(self, answer_id: str) -> Feedback | None: ...
+
+    def count_feedback(self) -> dict[bool, int]:
+        """Number of stored verdicts by ``helpful``."""
+        ...

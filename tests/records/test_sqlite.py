@@ -1,0 +1,100 @@
+"""The SQLite records store: turns for follow-ups, feedback, hashing and retention."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from hoidap.records import Feedback, SQLiteRecords, Turn, open_records
+from hoidap.settings import Settings
+
+
+def _turn(answer_id: str, question: str, when: datetime | None = None) -> Turn:
+    return Turn(
+        answer_id=answer_id,
+        question=question,
+        standalone_question=question,
+        answer=f"trả lời cho {question}",
+        answerable=True,
+        created_at=when or datetime.now(UTC),
+    )
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> SQLiteRecords:
+    store = SQLiteRecords(tmp_path / "records.sqlite3", key=b"k" * 32)
+    yield store
+    store.close()
+
+
+def test_recent_turns_are_per_conversation_and_oldest_first(records: SQLiteRecords) -> None:
+    start = datetime.now(UTC) - timedelta(minutes=10)
+    for i in range(5):
+        records.add_turn("chat-a", _turn(f"a{i}", f"câu {i}", start + timedelta(minutes=i)))
+    records.add_turn("chat-b", _turn("b0", "khác"))
+    turns = records.recent_turns("chat-a", limit=3)
+    assert [t.answer_id for t in turns] == ["a2", "a3", "a4"]
+    assert [t.answer_id for t in records.recent_turns("chat-b")] == ["b0"]
+    assert records.recent_turns("chat-unknown") == []
+
+
+def test_conversation_ids_are_stored_hashed(records: SQLiteRecords) -> None:
+    records.add_turn("telegram:123456789", _turn("x1", "bhyt 2030"))
+    raw = sqlite3.connect(records.path).execute("SELECT conversation_hash FROM turns").fetchall()
+    assert raw and all("123456789" not in value for (value,) in raw)
+    assert raw[0][0] == records.hash_conversation_id("telegram:123456789")
+    # Another key gives another hash: the id cannot be recovered by hashing candidate ids.
+    assert SQLiteRecords(":memory:", key=b"z" * 32).hash_conversation_id("telegram:123456789") != raw[0][0]
+
+
+def test_feedback_is_stored_and_replaced(records: SQLiteRecords) -> None:
+    now = datetime.now(UTC)
+    records.add_feedback(Feedback(answer_id="x1", helpful=True, question="q", answer="a", created_at=now))
+    records.add_feedback(Feedback(answer_id="x1", helpful=False, comment="sai năm", created_at=now))
+    stored = records.get_feedback("x1")
+    assert stored is not None and stored.helpful is False and stored.comment == "sai năm"
+    assert records.count_feedback() == {True: 0, False: 1}
+    assert records.get_feedback("nope") is None
+
+
+def test_retention_deletes_old_turns_and_feedback(tmp_path: Path) -> None:
+    store = SQLiteRecords(
+        tmp_path / "r.sqlite3", key=b"k" * 32, conversation_retention=timedelta(days=1),
+        feedback_retention=timedelta(days=2),
+    )
+    old = datetime.now(UTC) - timedelta(days=3)
+    store.add_turn("c", _turn("old", "cũ", old))
+    store.add_turn("c", _turn("new", "mới"))
+    store.add_feedback(Feedback(answer_id="old", helpful=True, created_at=old))
+    # Expired turns are invisible even before the sweep runs …
+    assert [t.answer_id for t in store.recent_turns("c")] == ["new"]
+    # … and the sweep deletes them.
+    assert store.purge_expired() == 2
+    assert store.find_turn("old") is None and store.find_turn("new") is not None
+    assert store.get_feedback("old") is None
+    store.close()
+
+
+def test_open_records_creates_a_stable_key_under_the_data_dir(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    first = open_records(settings)
+    digest = first.hash_conversation_id("chat")
+    first.close()
+    assert (tmp_path / "records.key").stat().st_mode & 0o077 == 0
+    second = open_records(Settings(data_dir=tmp_path))
+    assert second.hash_conversation_id("chat") == digest
+    assert second.path == tmp_path / "records.sqlite3"
+    assert sqlite3.connect(second.path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    second.close()
+
+
+def test_records_survive_reopening(tmp_path: Path) -> None:
+    store = SQLiteRecords(tmp_path / "r.sqlite3", key=b"k" * 32)
+    store.add_turn("c", _turn("t1", "bhyt"))
+    store.close()
+    reopened = SQLiteRecords(tmp_path / "r.sqlite3", key=b"k" * 32)
+    assert [t.question for t in reopened.recent_turns("c")] == ["bhyt"]
+    reopened.close()
