@@ -18,7 +18,14 @@ from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, document_label, paragraph_spans, sentence_spans
 from hoidap.qa.question import STOPWORDS, Question
-from hoidap.vntext import fold_diacritics, strip_markdown, syllables
+from hoidap.vntext import (
+    DOC_NUMBER_PATTERN,
+    expand_abbreviations,
+    fold_diacritics,
+    folded_syllables,
+    strip_markdown,
+    syllables,
+)
 
 _ACTOR_WORDS = re.compile(
     r"\b(ủy ban|uỷ ban|ubnd|ban |mặt trận|đảng ủy|đảng uỷ|chi bộ|trạm y tế|cấp ủy|cấp uỷ|tổ chức|giao|chủ trì|"
@@ -29,6 +36,7 @@ _NUMBER = re.compile(r"\d")
 _TIME_WORDS = re.compile(r"\b(19|20)\d\d\b|quý|hằng năm|hàng năm|từ năm|đến năm|giai đoạn", re.IGNORECASE)
 _EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
 _MAX_LIST_CHARS = 1100
+_MAX_ITEM_CHARS = 700
 _MAX_UNIT_CHARS = 420
 
 
@@ -161,11 +169,67 @@ class Composer:
     def compose(self, question: Question, hits: list[ScoredChunk]) -> Draft:
         if not hits:
             return Draft(answerable=False)
-        if question.intent in ("signer", "date", "recipients", "issuer", "doc_number"):
+        if question.intent in ("signer", "date", "recipients", "issuer", "doc_number") and self._about_identity(
+            question, hits
+        ):
             draft = self._metadata_answer(question, hits)
             if draft is not None:
                 return draft
+        if question.intent == "references" and self._external_subject(question) is None:
+            draft = self._references_answer(question, hits)
+            if draft is not None:
+                return draft
         return self._content_answer(question, hits)
+
+    def _about_identity(self, question: Question, hits: list[ScoredChunk]) -> bool:
+        """Whether a number/date/issuer question is about one of our documents themselves.
+
+        "Kế hoạch này số mấy" is; "Chính phủ ban hành chương trình … bằng nghị quyết số mấy" is
+        about a document the corpus only cites, whose answer sits in running text. Signer and
+        date questions, and questions naming a cited document by number, decide it themselves.
+        """
+        if question.intent in ("signer", "date") or self._external_subject(question) is not None:
+            return True
+        return any(hit.chunk.kind in ("header", "signature", "recipients") for hit in hits[:3])
+
+    def _cited_number_answer(self, question: Question, hits: list[ScoredChunk], document: Document) -> Draft | None:
+        """For "… số mấy" about a document that is cited, not issued, by the corpus: the passage
+        naming it with its number ("Kế hoạch số 30-KH/BTGDVTU, ngày 07/2/2026 …"). Skipped when the
+        question names the issuer of the retrieved document itself (then its number really is blank)."""
+        issuer = document.metadata.issuer or ""
+        if issuer and self.coverage_of_text(issuer, question.folded) >= 0.6:
+            return None
+        wanted = subject_type(question)
+        draft = self._content_answer(question, hits)
+        if not draft.answerable or not draft.evidence:
+            return None
+        text = self._text(draft.evidence[0])
+        for number in DOC_NUMBER_PATTERN.findall(text):
+            code = re.split(r"\s?[-/]\s?", number)[1:2]
+            if not wanted or (code and fold_diacritics(code[0]).lower().startswith(wanted)):
+                return draft
+        return None
+
+    def coverage_of_text(self, phrase: str, folded_question: str) -> float:
+        """Share of the syllables of ``phrase`` (folded, abbreviations expanded) found in the question."""
+        wanted = [fold_diacritics(s) for s in syllables(phrase)]
+        present = set(folded_syllables(expand_abbreviations(folded_question)))
+        return sum(w in present for w in wanted) / len(wanted) if wanted else 0.0
+
+    def _references_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        """Which documents a document implements: the opening "Thực hiện …" sentence."""
+        document = self._target_document(question, hits)
+        if document is None:
+            return None
+        preamble = next(
+            (c for c in getattr(self, "chunks_by_doc", {}).get(document.doc_id, []) if c.section_path == ["Phần mở đầu"]),
+            None,
+        )
+        if preamble is None:
+            return None
+        start, end = trim_span(document.text, preamble.start, _clause_end(document.text, preamble.start + 40, preamble.end, 420))
+        evidence = Evidence(preamble, start, end, 1.0, 1.0)
+        return Draft(True, [(clean_for_answer(document.text[start:end]), 0)], [evidence], confidence=0.99)
 
     def _target_document(self, question: Question, hits: list[ScoredChunk]) -> Document | None:
         """The document a metadata question is about: named by its number, else the best hit's."""
@@ -314,20 +378,23 @@ class Composer:
             if meta.number:
                 sentence = f"Văn bản mang số {meta.number}"
                 return Draft(True, [(sentence, 0)], [evidence_for(header, meta.number)], confidence=1.0)
+            cited = self._cited_number_answer(question, hits, document)
+            if cited is not None:
+                return cited
             if meta.number_raw:
-                sentence = f"Văn bản để trống số hiệu (ghi “{meta.number_raw}”), nên không có số cụ thể"
-                return Draft(True, [(sentence, 0)], [evidence_for(header, meta.number_raw)], confidence=1.0)
+                return Draft(False, refusal=f"văn bản để trống số hiệu (ghi “{meta.number_raw}”)")
+            return Draft(False, refusal="văn bản không ghi số hiệu")
         return None
 
     def _content_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft:
         units = self.best_units(question, hits)
         if not units:
             return Draft(answerable=False, refusal="không tìm thấy đoạn văn bản liên quan")
-        best = self._widen(units[0])
-        if question.intent == "list" or self._is_heading(best):
-            listed = self._list_answer(question, best)
+        if question.intent == "list" or self._is_heading(units[0]) or self._is_intro(units[0]):
+            listed = self._list_answer(question, units[0])
             if listed is not None:
                 return listed
+        best = self._widen(units[0])
         chosen = [best]
         covered = self._covered_terms(question, self._text(best))
         # Greedy: add passages that cover question terms the chosen ones miss (multi-part and
@@ -363,6 +430,11 @@ class Composer:
         present = self._terms(text)
         return {t for t in question.content_terms if t in present}
 
+    def _is_intro(self, evidence: Evidence) -> bool:
+        """A sentence that announces a list ("…, trong đó:"): the answer is in what follows."""
+        text = clean_for_answer(self._text(evidence)).rstrip()
+        return text.endswith(":") or text.lower().endswith("trong đó")
+
     def _is_heading(self, evidence: Evidence) -> bool:
         """A unit that is only an item heading ("2. Ủy ban nhân dân phường"): its content follows it."""
         text = clean_for_answer(self._text(evidence))
@@ -370,22 +442,54 @@ class Composer:
         return evidence.start == chunk.start and len(text) < 120 and not text.endswith((".", ";"))
 
     def _list_answer(self, question: Question, best: Evidence) -> Draft | None:
-        """The item the best passage belongs to, with its bullets, cut at a line boundary."""
+        """An item with its bullets: the lines of the best passage's chunk, in reading order.
+
+        When the whole item is too long to read out, keep its heading and the lines that best
+        match the question (by the same score as any passage), still in document order.
+        """
         document = self.documents[best.chunk.doc_id]
         chunk = best.chunk
-        start = chunk.start if best.start - chunk.start < _MAX_LIST_CHARS // 2 else best.start
-        end = chunk.end
-        if end - start > _MAX_LIST_CHARS:
-            ends = [u.end for u in self._units(chunk) if start < u.end <= start + _MAX_LIST_CHARS]
-            if not ends:
-                return None
-            end = ends[-1]
-        start, end = trim_span(document.text, start, end)
-        if end - start < 40:
+        lines = [
+            span
+            for paragraph in paragraph_spans(document.text, chunk.start, chunk.end)
+            for span in _line_spans(document.text, paragraph)
+        ]
+        if len(lines) < 2:
             return None
-        evidence = Evidence(chunk, start, end, best.score, best.retrieval_score)
-        lines = [clean_for_answer(line) for line in document.text[start:end].split("\n") if line.strip()]
-        return Draft(True, [("\n".join(lines), 0)], [evidence], confidence=best.score)
+        budget = _MAX_LIST_CHARS if question.intent == "list" else _MAX_ITEM_CHARS
+        selected: list[Span]
+        if chunk.end - chunk.start <= budget:
+            selected = lines
+        else:
+            context = chunk.search_text
+            scored = sorted(
+                range(len(lines)),
+                key=lambda i: -self._unit_score(question, document.text[lines[i].start : lines[i].end], context),
+            )
+            keep = {0} if self._is_heading(Evidence(chunk, lines[0].start, lines[0].end, 0, 0)) else set()
+            used = sum(lines[i].end - lines[i].start for i in keep)
+            for index in scored:
+                length = lines[index].end - lines[index].start
+                if used + length > budget:
+                    if length > budget // 2:
+                        continue
+                    break
+                keep.add(index)
+                used += length
+            selected = [lines[i] for i in sorted(keep)]
+        if not selected:
+            return None
+        evidence = [Evidence(chunk, *trim_span(document.text, s.start, s.end), best.score, best.retrieval_score) for s in selected]
+        # One citation for a contiguous block, several when lines were picked out of a long item.
+        if len(selected) == len(lines) or all(a.end <= b.start for a, b in zip(selected, selected[1:], strict=False)) and selected == lines[: len(selected)]:
+            start, end = trim_span(document.text, selected[0].start, selected[-1].end)
+            block = Evidence(chunk, start, end, best.score, best.retrieval_score)
+            text = "\n".join(clean_for_answer(document.text[s.start : s.end]) for s in selected)
+            return Draft(True, [(text, 0)], [block], confidence=best.score)
+        sentences = [(clean_for_answer(self._text(e)), 0) for e in evidence]
+        start, end = evidence[0].start, evidence[-1].end
+        block = Evidence(chunk, start, end, best.score, best.retrieval_score)
+        return Draft(True, sentences, [block], confidence=best.score)
 
     def _text(self, evidence: Evidence) -> str:
         return self.documents[evidence.chunk.doc_id].text[evidence.start : evidence.end]
@@ -456,15 +560,21 @@ def subject_reference(question: Question) -> tuple[str, int] | None:
     return _TYPE_CODE.get(match.group(1), match.group(1)), number
 
 
-def _clause_end(text: str, start: int, limit: int) -> int:
-    """End of the clause that begins before ``start``: the next ; or sentence end, within 160 chars."""
-    window_end = min(limit, start + 160)
+def _clause_end(text: str, start: int, limit: int, window: int = 160) -> int:
+    """End of the clause that begins before ``start``: the next ; or sentence end, within ``window``."""
+    window_end = min(limit, start + window)
     for index in range(start, window_end):
         if text[index] in ";\n" or (text[index] == "." and index + 1 < len(text) and text[index + 1].isspace()):
             return index
         if text[index] in "(“\"":
             return index
     return window_end
+
+
+def subject_type(question: Question) -> str | None:
+    """Type code of the first document type the question names ("KH số mấy" → "kh")."""
+    match = _REFERENCE_TYPES.search(question.folded)
+    return _TYPE_CODE.get(match.group(1), match.group(1)) if match else None
 
 
 def _asks_exact_day(question: Question) -> bool:

@@ -27,8 +27,8 @@ Intent = Literal[
 # whether or not the question was typed with diacritics. Order matters: first match wins.
 _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("signer", re.compile(r"\b(ai ky|nguoi ky|ky boi|do ai ky|ky ten|ai da ky|chu ky|ky van ban|ky ban hanh)\b")),
-    ("recipients", re.compile(r"\b(gui (cho |den |toi )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan)\b")),
-    ("date", re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
+    ("recipients", re.compile(r"\b(gui (cho |den |toi |len )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan|gui bao cao|bao cao (len |cho |ve )?(co quan nao|ai|dau|cap nao))\b")),
+    ("date", re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
     ("doc_number", re.compile(r"\b(so hieu|so may|so van ban|mang so|co so hieu|ky hieu)\b")),
     ("issuer", re.compile(r"\b((co quan|don vi|cap) nao ban hanh|ai ban hanh|do ai ban hanh|cua co quan nao|ban hanh boi|noi ban hanh|tham quyen ban hanh)\b")),
     ("references", re.compile(r"\b(thuc hien (van ban|nghi quyet|chi thi|cong van) nao|can cu (van ban )?nao|trien khai (van ban|nghi quyet|chi thi) nao|dua tren van ban nao|theo van ban nao|nhung van ban nao)\b")),
@@ -57,9 +57,11 @@ class Question:
     content_terms: tuple[str, ...]  # folded syllables that carry meaning
 
 
-_ABOUT_A_DOCUMENT = re.compile(
-    r"\b(van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh|ket luan|quyet dinh|thong bao|ban hanh|ky|"
-    r"kh|cv|nq|ct|ctr|kl)\b"
+# A date question is about a document's own date when it uses an issuing verb, or when it
+# opens with the document ("CTr 03-CTr/TU … ngày nào"); otherwise it asks when something happens.
+_ISSUING = re.compile(r"\b(ban hanh|ky|ra doi|co hieu luc|ra (vao )?(ngay|thang)|ra thang|soan)\b")
+_DOCUMENT_FIRST = re.compile(
+    r"^(van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh|ket luan|quyet dinh|thong bao|kh|cv|nq|ct|ctr|kl)\b"
 )
 
 
@@ -67,7 +69,7 @@ def intent_of(folded: str) -> Intent:
     for intent, pattern in _INTENT_PATTERNS:
         if pattern.search(folded):
             # "Ngày Sức khỏe toàn dân là ngày nào" asks about an event, not a document's date.
-            if intent == "date" and not _ABOUT_A_DOCUMENT.search(folded):
+            if intent == "date" and not (_ISSUING.search(folded) or _DOCUMENT_FIRST.search(folded)):
                 return "when"
             return intent
     return "content"
