@@ -74,7 +74,7 @@ _GENERIC_WORDS = frozenset(
     """ai gi nao bao nhieu gio khi luc may sao the nhu ra o dau la co khong chua duoc phai can se da dang
     ky ban hanh ngay thang nam so hieu chu tri phu trach thuc hien trien khai giao nhiem vu trach
     lam gui cho nhan noi toi minh em hoi xin biet vay thi con a nhi nhe ha oi dat muc tieu chi tieu
-    ti ty le bao gom nhung cac va hay hoac boi tai vi de""".split()
+    ti ty le bao gom nhung cac va hay hoac boi tai vi de do""".split()
 )
 _DOCUMENT_NOUN = r"(?:van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh(?: hanh dong)?|ket luan|quyet dinh|thong bao|tai lieu)"
 _DOCUMENT_REFERENCE = re.compile(rf"\b{_DOCUMENT_NOUN}\s+(?:do|nay|ay|tren|kia|vua roi|vua neu|vua hoi)\b")
