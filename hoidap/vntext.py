@@ -290,10 +290,21 @@ COLLOQUIAL_SYNONYMS: dict[str, str] = {
     "sinh de": "dân số mức sinh",
     "dan so gia": "già hóa dân số",
     "cong tac vien": "cộng tác viên công tác viên",
+    # Keys with diacritics match only when typed with them ("nhậu"; unaccented "nhau" = "each other").
+    "nhậu": "rượu bia",
+    "bia rượu": "rượu bia",
 }
 _COLLOQUIAL_PATTERN = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(k) for k in COLLOQUIAL_SYNONYMS), key=len, reverse=True)) + r")\b"
+    r"\b("
+    + "|".join(sorted((re.escape(k) for k in COLLOQUIAL_SYNONYMS if not has_diacritics(k)), key=len, reverse=True))
+    + r")\b"
 )
+_ACCENTED_COLLOQUIAL = re.compile(
+    r"\b("
+    + "|".join(sorted((re.escape(k) for k in COLLOQUIAL_SYNONYMS if has_diacritics(k)), key=len, reverse=True))
+    + r")\b"
+)
+COLLOQUIAL_WORDS = frozenset(w for key in COLLOQUIAL_SYNONYMS for w in fold_diacritics(key).split())
 
 
 def expand_colloquial(text: str) -> str:
@@ -302,8 +313,12 @@ def expand_colloquial(text: str) -> str:
     >>> expand_colloquial("phường có khuyến khích thuốc nam không")
     'phường có khuyến khích thuốc nam không (y học cổ truyền)'
     """
-    folded = fold_diacritics(nfc(text)).lower()
-    additions = unique(COLLOQUIAL_SYNONYMS[m.group(1)] for m in _COLLOQUIAL_PATTERN.finditer(folded))
+    lowered = nfc(text).lower()
+    folded = fold_diacritics(lowered)
+    additions = unique(
+        [COLLOQUIAL_SYNONYMS[m.group(1)] for m in _COLLOQUIAL_PATTERN.finditer(folded)]
+        + [COLLOQUIAL_SYNONYMS[m.group(1)] for m in _ACCENTED_COLLOQUIAL.finditer(lowered)]
+    )
     return f"{text} ({'; '.join(additions)})" if additions else text
 
 

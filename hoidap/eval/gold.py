@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
@@ -72,17 +73,25 @@ def evidence_found(evidence: str, passage: str, threshold: float = 0.9) -> bool:
     return sum(s in have for s in wanted) / len(wanted) >= threshold
 
 
+_CITATION_MARKER = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
+
+
+def strip_citation_markers(text: str) -> str:
+    """Remove ``[n]`` markers so they are not scored as answer words.
+
+    >>> strip_citation_markers("đạt 98% trở lên [1].")
+    'đạt 98% trở lên.'
+    """
+    return _CITATION_MARKER.sub("", text)
+
+
 def token_f1(prediction: str, reference: str) -> float:
-    predicted = syllables(prediction)
-    expected = syllables(reference)
+    """Syllable-level F1 (SQuAD style), on the same normalised form as the fact rule ("98 %" = "98%")."""
+    predicted = syllables(normalise_for_match(prediction))
+    expected = syllables(normalise_for_match(reference))
     if not predicted or not expected:
         return float(predicted == expected)
-    remaining = list(expected)
-    common = 0
-    for token in predicted:
-        if token in remaining:
-            remaining.remove(token)
-            common += 1
+    common = sum((Counter(predicted) & Counter(expected)).values())
     if common == 0:
         return 0.0
     precision, recall = common / len(predicted), common / len(expected)

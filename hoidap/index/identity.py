@@ -59,10 +59,19 @@ class DocumentIdentities:
     def __init__(self, documents: dict[str, Document]) -> None:
         self._keys = {doc_id: document_keys(d) for doc_id, d in documents.items()}
 
+    def named_by_place(self, question: str) -> set[str]:
+        """Documents whose ward or city the question names ("phường Đồ Sơn")."""
+        folded = _fold(question)
+        return {
+            doc_id
+            for doc_id, doc_keys in self._keys.items()
+            if any(not re.fullmatch(r"[a-z]+ \d+", k) and len(k) > 3 and re.search(rf"\b{re.escape(k)}\b", folded) for k in doc_keys)
+        }
+
     def matching_documents(self, question: str) -> set[str]:
         """Documents named by the question, when it names some but not all of them."""
         keys = question_keys(question)
-        folded = next(k for k in keys if " " in k and not re.fullmatch(r"[a-z]+ \d+", k)) if keys else ""
+        folded = _fold(question)
         matches: dict[str, int] = {}
         for doc_id, doc_keys in self._keys.items():
             hits = 0

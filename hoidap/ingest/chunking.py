@@ -70,6 +70,10 @@ def _continues(text: str, previous: Span, current: Span) -> bool:
         return False
     if _BULLET_START.match(current_text) or classify_heading(current_text):
         return False
+    # A paragraph that opens in lower case cannot start a sentence: it continues the previous one,
+    # even when that one is an item paragraph ("3. Đa dạng hóa … sử dụng\n\nhiệu quả …").
+    if current_text[0].islower():
+        return True
     # A short heading line ("1. Mục đích") followed by its text is not a broken sentence.
     return not classify_heading(previous_text.split("\n")[-1])
 

@@ -23,10 +23,13 @@ SIGNATURE_LABEL = "Chữ ký"
 _ROMAN = r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _HEADING_RULES: list[tuple[str, int, re.Pattern[str]]] = [
     ("part", 1, re.compile(rf"^(?=[IVXL])({_ROMAN})\.\s+\S")),
-    ("subitem", 3, re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(?:\d{1,2}\.?)?\s+\S")),
+    # (?!\d): "1.000 người …" is a number with a thousands separator, not item 1.0.
+    ("subitem", 3, re.compile(r"^(\d{1,2})\.(\d{1,2})(?!\d)\.?(?:\d{1,2}(?!\d)\.?)?\s+\S")),
     ("item", 2, re.compile(r"^(\d{1,2})\.\s+\S")),
     ("letter", 4, re.compile(r"^([a-zđ])\)\s+\S")),
 ]
+# "X. Tân Dân, ngày 15 tháng 3 năm 2025": a commune's place-date line ("X." = xã), not part X.
+_PLACE_DATE_LINE = re.compile(r"^[^,]{1,60},\s*ngày\b.*\btháng\b.*\bnăm\s+\d{4}\.?$")
 _RECIPIENTS_BLOCK = re.compile(r"^Nơi nhận\s*:", re.IGNORECASE)
 _PREAMBLE_START = re.compile(r"^(Thực hiện|Căn cứ|Triển khai|Nhằm|Để|Theo|Trên cơ sở)\b")
 _BULLET = re.compile(r"^\s*[-+•]\s|^\s*\*\s")
@@ -65,6 +68,8 @@ def classify_heading(line: str) -> tuple[str, int] | None:
     ('letter', 4)
     """
     cleaned = strip_markdown(line).strip()
+    if _PLACE_DATE_LINE.match(cleaned):
+        return None
     for kind, depth, pattern in _HEADING_RULES:
         if pattern.match(cleaned):
             return kind, depth

@@ -19,6 +19,7 @@ from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, document_label, paragraph_spans, sentence_spans
 from hoidap.qa.question import STOPWORDS, Question
 from hoidap.vntext import (
+    COLLOQUIAL_WORDS,
     DOC_NUMBER_PATTERN,
     expand_abbreviations,
     fold_diacritics,
@@ -59,6 +60,7 @@ class Draft:
     preface: str = ""
     confidence: float = 0.0
     refusal: str | None = None  # why the documents cannot answer, when answerable is False
+    exact: bool = False  # a metadata lookup (signer, date, number): no relevance check needed
 
 
 def clean_for_answer(text: str) -> str:
@@ -111,7 +113,10 @@ class Composer:
         return [
             t
             for t, c in zip(question.content_terms, corrected, strict=True)
-            if c not in self.lexical.document_frequencies and not t.isdigit() and len(t) > 1
+            if c not in self.lexical.document_frequencies
+            and not t.isdigit()
+            and len(t) > 1
+            and t not in COLLOQUIAL_WORDS  # "facebook", "online": their document wording was added
         ]
 
     # ---------- candidate passages ----------
@@ -199,6 +204,8 @@ class Composer:
         issuer = document.metadata.issuer or ""
         if issuer and self.coverage_of_text(issuer, question.folded) >= 0.6:
             return None
+        if document.doc_id in getattr(self, "identities", None).named_by_place(question.folded):  # type: ignore[union-attr]
+            return None  # the question names this very document by its ward or city
         wanted = subject_type(question)
         draft = self._content_answer(question, hits)
         if not draft.answerable or not draft.evidence:
@@ -207,6 +214,23 @@ class Composer:
         for number in DOC_NUMBER_PATTERN.findall(text):
             code = re.split(r"\s?[-/]\s?", number)[1:2]
             if not wanted or (code and fold_diacritics(code[0]).lower().startswith(wanted)):
+                return draft
+        return None
+
+    def _cited_date_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        """For "… ngày nào" about a document the corpus cites by description ("Chỉ thị của Thủ
+        tướng về …"): the passage naming a document of that type with its date."""
+        wanted = subject_type(question)
+        if not wanted:
+            return None
+        draft = self._content_answer(question, hits)
+        if not draft.answerable or not draft.evidence:
+            return None
+        text = self._text(draft.evidence[0])
+        for match in DOC_NUMBER_PATTERN.finditer(text):
+            code = re.split(r"\s?[-/]\s?", match.group(0))[1:2]
+            dated = re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", text[match.end() : match.end() + 20])
+            if code and dated and fold_diacritics(code[0]).lower().startswith(wanted):
                 return draft
         return None
 
@@ -276,7 +300,7 @@ class Composer:
                 start = start if start >= 0 else match.start()
                 end = _clause_end(document.text, match.end(), chunk.end)
                 quote = document.text[start:end]
-                return Draft(True, [(clean_for_answer(quote), 0)], [Evidence(chunk, start, end, 1.0, 1.0)], confidence=1.0)
+                return Draft(True, [(clean_for_answer(quote), 0)], [Evidence(chunk, start, end, 1.0, 1.0)], confidence=1.0, exact=True)
         return None
 
     def _chunk_at(self, document: Document, offset: int) -> Chunk | None:
@@ -322,14 +346,18 @@ class Composer:
             signature = block("signature")
             if not meta.signer_name or signature is None:
                 return Draft(False, refusal="văn bản không ghi người ký")
+            if re.search(r"\bchuc (vu|danh)\b", question.folded) and not meta.signer_position:
+                return Draft(False, refusal="văn bản không ghi chức vụ người ký")
             role = ", ".join(p.capitalize() if p.isupper() else p for p in (meta.signer_authority, meta.signer_position) if p)
             role_text = f" ({role})" if role else ""
             sentence = f"{label} do {meta.signer_name}{role_text} ký"
-            return Draft(True, [(sentence, 0)], [evidence_for(signature)], confidence=1.0)
+            return Draft(True, [(sentence, 0)], [evidence_for(signature)], confidence=1.0, exact=True)
         if question.intent == "date":
             header = block("header")
             if header is None or not meta.date_text:
-                return Draft(False, refusal="văn bản không ghi ngày ban hành")
+                return self._cited_date_answer(question, hits) or Draft(
+                    False, refusal="văn bản không ghi ngày ban hành"
+                )
             evidence = evidence_for(header, meta.date_text)
             if meta.date_precision == "day" and meta.date:
                 year, month, day = meta.date.split("-")
@@ -347,7 +375,7 @@ class Composer:
                 sentence = f"{label} ghi thời gian: {clean_for_answer(meta.date_text)}"
             if meta.place:
                 sentence += f", tại {meta.place}"
-            return Draft(True, [(sentence, 0)], [evidence], confidence=1.0)
+            return Draft(True, [(sentence, 0)], [evidence], confidence=1.0, exact=True)
         if question.intent == "recipients":
             if meta.recipients:
                 header = block("header")
@@ -359,25 +387,25 @@ class Composer:
                     start, end = trim_span(document.text, found, header.end)
                     evidence = Evidence(header, start, end, 1.0, 1.0)
                 sentence = f"{label} kính gửi: " + "; ".join(meta.recipients)
-                return Draft(True, [(sentence, 0)], [evidence], confidence=1.0)
+                return Draft(True, [(sentence, 0)], [evidence], confidence=1.0, exact=True)
             recipients = block("recipients")
             if recipients is None or not meta.cc:
                 return None
             sentence = f"Nơi nhận của {label[0].lower() + label[1:]} gồm: " + "; ".join(meta.cc)
-            return Draft(True, [(sentence, 0)], [evidence_for(recipients)], confidence=1.0)
+            return Draft(True, [(sentence, 0)], [evidence_for(recipients)], confidence=1.0, exact=True)
         if question.intent == "issuer":
             header = block("header")
             if header is None or not meta.issuer:
                 return None
             sentence = f"{label} do {meta.issuer} ban hành"
-            return Draft(True, [(sentence, 0)], [evidence_for(header)], confidence=1.0)
+            return Draft(True, [(sentence, 0)], [evidence_for(header)], confidence=1.0, exact=True)
         if question.intent == "doc_number":
             header = block("header")
             if header is None:
                 return None
             if meta.number:
                 sentence = f"Văn bản mang số {meta.number}"
-                return Draft(True, [(sentence, 0)], [evidence_for(header, meta.number)], confidence=1.0)
+                return Draft(True, [(sentence, 0)], [evidence_for(header, meta.number)], confidence=1.0, exact=True)
             cited = self._cited_number_answer(question, hits, document)
             if cited is not None:
                 return cited
@@ -538,10 +566,11 @@ def _clause_windows(text: str, sentence: Span, max_chars: int) -> list[Span]:
 
 
 _REFERENCE_TYPES = re.compile(
-    r"\b(nq|nghi quyet|ct|chi thi|ctr|chuong trinh(?: hanh dong)?|cv|cong van|kh|ke hoach|kl|ket luan)"
+    r"\b(nq|nghi quyet|ct|chi thi|ctr(?: hanh dong)?|chuong trinh(?: hanh dong)?|cv|cong van|kh|ke hoach|kl|ket luan)"
     r"\s*(?:so\s*)?(\d{1,4})?(?:\s*[-/]\s*[a-z]+(?:\s*[-/]\s*[a-z]+)?)?\b"
 )
 _TYPE_CODE = {"nghi quyet": "nq", "chi thi": "ct", "chuong trinh": "ctr", "chuong trinh hanh dong": "ctr",
+              "ctr hanh dong": "ctr",
               "cong van": "cv", "ke hoach": "kh", "ket luan": "kl"}  # fmt: skip
 
 

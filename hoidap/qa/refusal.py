@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from hoidap.domain import Document
 from hoidap.qa.question import Question
-from hoidap.vntext import fold_diacritics
+from hoidap.vntext import DOC_NUMBER_PATTERN, fold_diacritics
 
 # Short references typed by people: "NQ 72", "nghị quyết số 72", "CT 25", "CTr 06", "KL 226".
 _SHORT_REFERENCE = re.compile(
@@ -34,8 +34,9 @@ _TYPE_CODES = {
 _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
     (
         "số tiền",
-        re.compile(r"\b(bao nhieu tien|het bao nhieu|gia bao nhieu|gia ve|muc dong|dong bao nhieu|phu cap|tien luong|muc luong|bao nhieu dong|chi phi bao nhieu|le phi|muc phi)\b"),
-        re.compile(r"\d[\d.,]*\s*(đồng|nghìn|ngàn|triệu|tỷ|vnđ|vnd)", re.IGNORECASE),
+        re.compile(r"\b(bao nhieu tien|het bao nhieu|gia bao nhieu|gia ve|muc dong|dong bao nhieu|phu cap|tien luong|muc luong|bao nhieu dong|chi phi bao nhieu|le phi|muc phi|ngan sach|kinh phi|bao nhieu ty|bao nhieu trieu)\b"),
+        # "2030 tỷ lệ", "1 đồng bộ" are not amounts of money.
+        re.compile(r"\d[\d.,]*\s*(đồng|nghìn|ngàn|triệu|tỷ|tỉ|vnđ|vnd)\b(?!\s+(lệ|bộ|thời|chí|hành))", re.IGNORECASE),
     ),
     (
         "giờ",
@@ -58,17 +59,32 @@ class RefusalPolicy:
 
     min_coverage: float = 0.2
 
+    min_unknown_word_chars: int = 4
+
     def reason_to_refuse(
         self,
         question: Question,
         evidence_texts: list[str],
         coverage: float,
         documents: dict[str, Document],
+        *,
+        unknown_words: list[str] | None = None,
+        named_documents: set[str] | None = None,
+        evidence_documents: set[str] | None = None,
     ) -> str | None:
         """Why the answer should be a refusal, or None when the evidence supports answering."""
         unknown = unknown_references(question, documents)
         if unknown:
             return f"văn bản không có trong kho: {', '.join(unknown)}"
+        # A name the corpus never uses ("VNeID", "covid", "xe buýt"), after typo correction and
+        # the colloquial synonyms, means the question is about something else.
+        foreign = [w for w in unknown_words or [] if len(w) >= self.min_unknown_word_chars]
+        if foreign:
+            return f"văn bản không nhắc đến: {', '.join(foreign)}"
+        if named_documents and evidence_documents and not (named_documents & evidence_documents):
+            return "văn bản được hỏi không nói về nội dung này"
+        if question.intent == "doc_number" and not any(DOC_NUMBER_PATTERN.search(t) for t in evidence_texts):
+            return "không tìm thấy số hiệu văn bản được hỏi"
         joined = "\n".join(evidence_texts)
         for label, asks, needs in _ANSWER_TYPES:
             if asks.search(question.folded) and (needs is None or not needs.search(joined)):

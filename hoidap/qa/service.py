@@ -76,6 +76,7 @@ class QAService:
         for chunk in index.chunks:
             by_doc[chunk.doc_id].append(chunk)
         self.composer.chunks_by_doc = dict(by_doc)  # type: ignore[attr-defined]
+        self.composer.identities = self.retriever.identities  # type: ignore[attr-defined]
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> QAService:
@@ -120,8 +121,16 @@ class QAService:
         if draft.answerable:
             evidence_texts = [e.chunk.search_text for e in draft.evidence]
             coverage = self.composer.coverage(analysed, "\n".join(evidence_texts), bigrams=False)
-            if draft.confidence < 1.0:  # metadata answers are exact lookups, not matches
-                reason = self.refusal.reason_to_refuse(analysed, evidence_texts, coverage, self.index.documents)
+            if not draft.exact:  # metadata answers are exact lookups, not matches
+                reason = self.refusal.reason_to_refuse(
+                    analysed,
+                    evidence_texts,
+                    coverage,
+                    self.index.documents,
+                    unknown_words=self.composer.unknown_terms(analysed),
+                    named_documents=self.retriever.identities.matching_documents(expanded),
+                    evidence_documents={e.chunk.doc_id for e in draft.evidence},
+                )
         answerable = draft.answerable and reason is None
         response = self._render(draft if answerable else None, retrieval.hits, top_k, conversation_id)
         timings = dict(retrieval.timings_ms)

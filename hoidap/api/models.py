@@ -1,0 +1,116 @@
+"""Request and response bodies of the HTTP API beyond the contract's answer shapes (hoidap.qa.schemas).
+
+Requests are strict: unknown fields are refused (a misspelt ``topk`` must not be silently
+ignored) and JSON types are not coerced (``"top_k": "5"`` is an error, not 5).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hoidap.domain import DocumentMetadata, DocumentReference, SectionNode
+from hoidap.qa.schemas import AskResponse
+
+
+class StrictRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class AskRequest(StrictRequest):
+    question: str = Field(
+        description="1–2000 ký tự sau khi bỏ khoảng trắng; có dấu hoặc không dấu.",
+        examples=["Đến năm 2030 tỷ lệ bao phủ BHYT đạt bao nhiêu?"],
+    )
+    conversation_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Mã hội thoại trả về từ lần hỏi trước; câu hỏi tiếp nối được hiểu theo các lượt trước.",
+    )
+    top_k: int = Field(default=5, ge=1, le=20, description="Số trích dẫn tối đa.")
+
+
+class AskResult(AskResponse):
+    """The contract's answer, plus the standalone question when a follow-up was rewritten."""
+
+    interpreted_question: str | None = Field(
+        default=None, description="Câu hỏi đầy đủ đã được trả lời, khi câu hỏi là câu tiếp nối."
+    )
+
+
+class SearchRequest(StrictRequest):
+    query: str = Field(examples=["y học cổ truyền"])
+    k: int = Field(default=5, ge=1, le=50)
+
+
+class FeedbackRequest(StrictRequest):
+    answer_id: str = Field(min_length=1, max_length=64, description="answer_id của câu trả lời.")
+    helpful: bool
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackResult(BaseModel):
+    status: Literal["stored"] = "stored"
+    answer_id: str
+    helpful: bool
+
+
+class HealthStatus(BaseModel):
+    status: Literal["ok"] = "ok"
+    documents: int
+    chunks: int
+    index_version: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    source: str
+    title: str | None = None
+    doc_type: str | None = None
+    number: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    signer_name: str | None = None
+    signer_position: str | None = None
+    references: list[DocumentReference] = Field(default_factory=list)
+    chunk_count: int
+
+
+class DocumentList(BaseModel):
+    index_version: str
+    documents: list[DocumentSummary]
+
+
+class DocumentDetail(DocumentSummary):
+    characters: int
+    metadata: DocumentMetadata
+    sections: SectionNode | None = None
+
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+JobAction = Literal["add", "replace", "delete"]
+
+
+class IngestJob(BaseModel):
+    """A document change being applied to the index in the background."""
+
+    job_id: str
+    action: JobAction
+    status: JobStatus
+    source: str
+    doc_id: str
+    message: str | None = None
+    index_version: str | None = None
+    submitted_at: datetime
+    finished_at: datetime | None = None

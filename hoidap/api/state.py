@@ -1,0 +1,91 @@
+"""What the running service holds: the QAService of the current index version, swapped atomically.
+
+A request reads ``holder.current`` once and works with that :class:`ServingState` until it
+returns. A rebuild constructs a complete new state and replaces the attribute in one assignment,
+so in-flight requests finish on the old index and new ones start on the new one; nothing is
+locked on the read path.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter, OrderedDict
+from functools import cached_property
+
+from hoidap.qa.schemas import AskResponse
+from hoidap.qa.service import QAService
+from hoidap.vntext import normalize_text
+
+
+class AnswerCache:
+    """Answers by normalised question, for one index version (a swap starts an empty cache).
+
+    Citizens ask the same things; answering from the cache skips embedding and retrieval. Each
+    hit still gets its own ``answer_id`` so feedback stays per answer.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, int], AskResponse] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(question: str, top_k: int) -> tuple[str, int]:
+        return " ".join(normalize_text(question).split()), top_k
+
+    def get(self, question: str, top_k: int) -> AskResponse | None:
+        if self.size <= 0:
+            return None
+        key = self.key(question, top_k)
+        with self._lock:
+            response = self._entries.get(key)
+            if response is not None:
+                self._entries.move_to_end(key)
+            return response
+
+    def put(self, question: str, top_k: int, response: AskResponse) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._entries[self.key(question, top_k)] = response
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
+class ServingState:
+    """One index version ready to answer: its QAService and the caches that belong to it."""
+
+    def __init__(self, service: QAService, cache_size: int) -> None:
+        self.service = service
+        self.cache = AnswerCache(cache_size)
+
+    @property
+    def version(self) -> str:
+        return self.service.index.version
+
+    @cached_property
+    def chunk_counts(self) -> Counter[str]:
+        return Counter(chunk.doc_id for chunk in self.service.index.chunks)
+
+    def ask(self, question: str, top_k: int, conversation_id: str | None) -> AskResponse:
+        cached = self.cache.get(question, top_k)
+        if cached is None:
+            cached = self.service.ask(question, top_k=top_k, conversation_id=None)
+            self.cache.put(question, top_k, cached)
+        return cached.model_copy(update={"answer_id": uuid.uuid4().hex, "conversation_id": conversation_id})
+
+
+class ServiceHolder:
+    """The one mutable reference: ``current`` is None until the index is loaded."""
+
+    def __init__(self, cache_size: int) -> None:
+        self.cache_size = cache_size
+        self.current: ServingState | None = None
+        self.loading_error: str | None = None
+
+    def swap(self, service: QAService) -> ServingState:
+        state = ServingState(service, self.cache_size)
+        self.current = state  # one attribute assignment: atomic for readers
+        self.loading_error = None
+        return state
