@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 
 from langchain_core.documents import Document
@@ -42,16 +44,24 @@ def tutorial_chunks(documents: Mapping[str, str]) -> list[Document]:
 
 
 def faiss_retriever(chunks: list[Document], embeddings: Embeddings, k: int) -> BaseRetriever:
-    # Imported here: langchain_community is slow to import and warns about its own sunset.
-    from langchain_community.vectorstores import FAISS
-
+    with _quiet_import():
+        from langchain_community.vectorstores import FAISS
     return FAISS.from_documents(chunks, embeddings).as_retriever(search_kwargs={"k": k})
 
 
 def bm25_retriever(chunks: list[Document], k: int) -> BaseRetriever:
-    from langchain_community.retrievers import BM25Retriever
-
+    with _quiet_import():
+        from langchain_community.retrievers import BM25Retriever
     return BM25Retriever.from_documents(chunks, k=k)
+
+
+@contextmanager
+def _quiet_import() -> Iterator[None]:
+    """langchain_community warns on import that it is being sunset: true, known, and not ours to fix.
+    Imported lazily, too: it is slow to import and only the baselines need it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 def document_citation(document: Document, n: int) -> Citation:

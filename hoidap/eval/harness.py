@@ -24,7 +24,7 @@ from hoidap.eval.gold import GoldQuestion, load_gold
 from hoidap.eval.langchain_embeddings import HoidapEmbeddings
 from hoidap.eval.langchain_retriever import HoidapRetriever
 from hoidap.eval.metrics import aggregate, score_question
-from hoidap.eval.records import VARIANTS, CitationDigest, QuestionRecord, SystemAnswer, Variant
+from hoidap.eval.records import VARIANTS, CitationDigest, QuestionRecord, QuestionScore, SystemAnswer, Variant
 from hoidap.eval.systems import AnsweringSystem, ApiHoidap, InProcessHoidap
 from hoidap.eval.vector_cache import CachedEmbedder
 from hoidap.index.embedder import embedder_from_settings
@@ -125,7 +125,7 @@ def question_text(question: GoldQuestion, variant: Variant) -> str:
 
 
 def make_record(
-    system: AnsweringSystem, variant: Variant, question: GoldQuestion, answer: SystemAnswer, score
+    system: AnsweringSystem, variant: Variant, question: GoldQuestion, answer: SystemAnswer, score: QuestionScore
 ) -> QuestionRecord:
     response = answer.response
     return QuestionRecord(

@@ -54,7 +54,9 @@ class LexicalIndex:
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
         corpus_terms = [lexical_terms(text) or ["∅"] for text in texts]
         model = bm25s.BM25(k1=1.2, b=0.75)
-        model.index(corpus_terms, show_progress=False)
+        # bm25s cannot index an empty corpus (every document pruned): it gets a placeholder, and
+        # ``size`` 0 with no known terms makes every query score nothing.
+        model.index(corpus_terms or [["∅"]], show_progress=False)
         frequencies: Counter[str] = Counter()
         for terms in corpus_terms:
             frequencies.update(set(terms))

@@ -65,6 +65,24 @@ def build_document(source: str, text: str, digest: str) -> Document:
     )
 
 
+def _give_unique_ids(kept: dict[str, Document], fresh: list[Document]) -> None:
+    """Give a fresh document another id when another source already has its id.
+
+    ``x.docx`` and ``x.pdf`` both map to ``x``; sharing it would mix their chunks and make the
+    next ingest add the same chunks again. Fresh documents come in source order, so the second
+    one gets its full file name (``x.pdf``) every time.
+    """
+    taken = {d.doc_id: d.source for d in kept.values()}
+    for document in fresh:
+        if taken.get(document.doc_id, document.source) != document.source:
+            base = re.sub(r"[^0-9A-Za-z_.-]+", "-", document.source).strip("-") or document.doc_id
+            candidate, n = base, 2
+            while candidate in taken:
+                candidate, n = f"{base}-{n}", n + 1
+            document.doc_id = candidate
+        taken[document.doc_id] = document.source
+
+
 def collect_files(inputs: Sequence[Path]) -> list[tuple[str, Path]]:
     """(source name, path) pairs; a folder contributes its supported files, named relative to it."""
     files: list[tuple[str, Path]] = []
@@ -145,6 +163,7 @@ class Ingestor:
                 report.removed.append(source)
             else:
                 kept[source] = old
+        _give_unique_ids(kept, fresh)
 
         if not report.changed and previous is not None:
             report.documents = len(previous.documents)

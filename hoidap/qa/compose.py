@@ -33,11 +33,14 @@ _ACTOR_WORDS = re.compile(
     r"phối hợp|chịu trách nhiệm|đồng chí|bí thư|cơ quan|phòng)",
     re.IGNORECASE,
 )
+# An explicit assignment: "Phân công thực hiện: Giao UBND phường chủ trì …; … phối hợp".
+_ASSIGNMENT = re.compile(r"(phân công|giao .{0,40}(chủ trì|thực hiện|triển khai)|chủ trì|phối hợp chặt chẽ)", re.IGNORECASE)
+_ASKS_ASSIGNMENT = re.compile(r"\b(chu tri|phoi hop|phan cong|giao (cho )?(ai|co quan|don vi)|duoc giao|ai (lam|thuc hien|phu trach))\b")
 _NUMBER = re.compile(r"\d")
 _TIME_WORDS = re.compile(r"\b(19|20)\d\d\b|quý|hằng năm|hàng năm|từ năm|đến năm|giai đoạn", re.IGNORECASE)
 _EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
 _MAX_LIST_CHARS = 1100
-_MAX_ITEM_CHARS = 700
+_MAX_ITEM_CHARS = 800
 _MAX_UNIT_CHARS = 420
 
 
@@ -137,11 +140,16 @@ class Composer:
                         units.extend(_clause_windows(document.text, sentence, _MAX_UNIT_CHARS // 2))
         return units
 
-    def _unit_score(self, question: Question, text: str, context: str) -> float:
+    def _unit_score(self, question: Question, text: str, context: str, heading: str = "") -> float:
         """How well one passage answers: question terms it covers (its own words first, then
-        its section heading's), plus what the question type needs (a figure, a year, an actor)."""
+        its chunk's and its section heading's), plus what the question type needs (a figure, a
+        year, an actor, an assignment)."""
         score = 0.8 * self.coverage(question, text) + 0.2 * self.coverage(question, context)
+        if heading:
+            score += 0.2 * self.coverage(question, heading)
         intent = question.intent
+        if _ASKS_ASSIGNMENT.search(question.folded) and _ASSIGNMENT.search(text):
+            score += 0.25
         if intent == "quantity" and _NUMBER.search(text):
             score += 0.12
         if intent == "when" and _TIME_WORDS.search(text):
@@ -156,19 +164,35 @@ class Composer:
         return score
 
     def best_units(self, question: Question, hits: list[ScoredChunk], limit: int = 5) -> list[Evidence]:
+        """Every sentence of the top chunks, scored; an item split over several chunks is read
+        whole (its assignment line often sits in the last piece)."""
         candidates: list[Evidence] = []
+        seen: set[str] = set()
         for rank, hit in enumerate(hits[:limit]):
             if hit.chunk.kind in ("header", "signature"):
                 continue  # identity blocks answer metadata questions, not content questions
-            document = self.documents[hit.chunk.doc_id]
-            prior = 0.1 / (1 + rank)
-            context = hit.chunk.search_text
-            for unit in self._units(hit.chunk):
-                text = document.text[unit.start : unit.end]
-                score = self._unit_score(question, text, context) + prior
-                candidates.append(Evidence(hit.chunk, unit.start, unit.end, score, hit.score))
+            for chunk, prior in [(hit.chunk, 0.1 / (1 + rank))] + [
+                (sibling, 0.05 / (1 + rank)) for sibling in self._siblings(hit.chunk)
+            ]:
+                if chunk.chunk_id in seen:
+                    continue
+                seen.add(chunk.chunk_id)
+                document = self.documents[chunk.doc_id]
+                heading = chunk.section_path[-1] if chunk.section_path else ""
+                for unit in self._units(chunk):
+                    text = document.text[unit.start : unit.end]
+                    score = self._unit_score(question, text, chunk.search_text, heading) + prior
+                    candidates.append(Evidence(chunk, unit.start, unit.end, score, hit.score))
         candidates.sort(key=lambda e: -e.score)
         return candidates
+
+    def _siblings(self, chunk: Chunk) -> list[Chunk]:
+        """Other chunks of the same item (same document and section path)."""
+        return [
+            other
+            for other in getattr(self, "chunks_by_doc", {}).get(chunk.doc_id, [])
+            if other.section_path == chunk.section_path and other.chunk_id != chunk.chunk_id and chunk.kind == "body"
+        ]
 
     # ---------- answers ----------
     def compose(self, question: Question, hits: list[ScoredChunk]) -> Draft:
@@ -470,54 +494,65 @@ class Composer:
         return evidence.start == chunk.start and len(text) < 120 and not text.endswith((".", ";"))
 
     def _list_answer(self, question: Question, best: Evidence) -> Draft | None:
-        """An item with its bullets: the lines of the best passage's chunk, in reading order.
+        """An item with its bullets: its lines in reading order, over all chunks of the item.
 
-        When the whole item is too long to read out, keep its heading and the lines that best
-        match the question (by the same score as any passage), still in document order.
+        When the whole item is too long to read out, keep its heading (or the sentence that
+        announces the list) and the lines that best match the question, still in document order.
         """
         document = self.documents[best.chunk.doc_id]
-        chunk = best.chunk
-        lines = [
-            span
-            for paragraph in paragraph_spans(document.text, chunk.start, chunk.end)
-            for span in _line_spans(document.text, paragraph)
-        ]
+        chunks = sorted([best.chunk, *self._siblings(best.chunk)], key=lambda c: c.start)
+        lines: list[tuple[Chunk, Span]] = []
+        for chunk in chunks:
+            for paragraph in paragraph_spans(document.text, chunk.start, chunk.end):
+                for span in _line_spans(document.text, paragraph):
+                    if not lines or span.start >= lines[-1][1].end:  # overlapping chunks share lines
+                        lines.append((chunk, span))
         if len(lines) < 2:
             return None
-        budget = _MAX_LIST_CHARS if question.intent == "list" else _MAX_ITEM_CHARS
-        selected: list[Span]
-        if chunk.end - chunk.start <= budget:
-            selected = lines
+        budget = _MAX_LIST_CHARS if question.intent in ("list", "actor") else _MAX_ITEM_CHARS
+        total = sum(span.end - span.start for _, span in lines)
+        if total <= budget:
+            keep = set(range(len(lines)))
         else:
-            context = chunk.search_text
-            scored = sorted(
-                range(len(lines)),
-                key=lambda i: -self._unit_score(question, document.text[lines[i].start : lines[i].end], context),
-            )
-            keep = {0} if self._is_heading(Evidence(chunk, lines[0].start, lines[0].end, 0, 0)) else set()
-            used = sum(lines[i].end - lines[i].start for i in keep)
-            for index in scored:
-                length = lines[index].end - lines[index].start
+            def line_score(i: int) -> float:
+                chunk, span = lines[i]
+                return self._unit_score(question, document.text[span.start : span.end], chunk.search_text)
+
+            anchor = next((i for i, (_, span) in enumerate(lines) if span.start <= best.start < span.end + 1), 0)
+            keep = {anchor} if not (self._is_intro(best) or self._is_heading(best)) else set()
+            if self._is_heading(Evidence(lines[0][0], lines[0][1].start, lines[0][1].end, 0, 0)):
+                keep.add(0)
+            used = sum(lines[i][1].end - lines[i][1].start for i in keep)
+            for index in sorted(range(len(lines)), key=lambda i: -line_score(i)):
+                if index in keep:
+                    continue
+                length = lines[index][1].end - lines[index][1].start
                 if used + length > budget:
-                    if length > budget // 2:
-                        continue
-                    break
+                    continue
                 keep.add(index)
                 used += length
-            selected = [lines[i] for i in sorted(keep)]
+        selected = [lines[i] for i in sorted(keep)]
         if not selected:
             return None
-        evidence = [Evidence(chunk, *trim_span(document.text, s.start, s.end), best.score, best.retrieval_score) for s in selected]
-        # One citation for a contiguous block, several when lines were picked out of a long item.
-        if len(selected) == len(lines) or all(a.end <= b.start for a, b in zip(selected, selected[1:], strict=False)) and selected == lines[: len(selected)]:
-            start, end = trim_span(document.text, selected[0].start, selected[-1].end)
-            block = Evidence(chunk, start, end, best.score, best.retrieval_score)
-            text = "\n".join(clean_for_answer(document.text[s.start : s.end]) for s in selected)
-            return Draft(True, [(text, 0)], [block], confidence=best.score)
-        sentences = [(clean_for_answer(self._text(e)), 0) for e in evidence]
-        start, end = evidence[0].start, evidence[-1].end
-        block = Evidence(chunk, start, end, best.score, best.retrieval_score)
-        return Draft(True, sentences, [block], confidence=best.score)
+        # Consecutive lines of one chunk make one quote; a gap or another chunk starts a new one.
+        groups: list[list[tuple[Chunk, Span]]] = []
+        previous_index = -2
+        for index in sorted(keep):
+            chunk, span = lines[index]
+            if groups and index == previous_index + 1 and groups[-1][-1][0].chunk_id == chunk.chunk_id:
+                groups[-1].append((chunk, span))
+            else:
+                groups.append([(chunk, span)])
+            previous_index = index
+        evidence: list[Evidence] = []
+        sentences: list[tuple[str, int]] = []
+        for group in groups[: self.max_sentences + 2]:
+            chunk = group[0][0]
+            start, end = trim_span(document.text, group[0][1].start, group[-1][1].end)
+            evidence.append(Evidence(chunk, start, end, best.score, best.retrieval_score))
+            text = "\n".join(clean_for_answer(document.text[s.start : s.end]) for _, s in group)
+            sentences.append((text, len(evidence) - 1))
+        return Draft(True, sentences, evidence, confidence=best.score)
 
     def _text(self, evidence: Evidence) -> str:
         return self.documents[evidence.chunk.doc_id].text[evidence.start : evidence.end]

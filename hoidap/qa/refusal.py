@@ -89,7 +89,8 @@ class RefusalPolicy:
         for label, asks, needs in _ANSWER_TYPES:
             if asks.search(question.folded) and (needs is None or not needs.search(joined)):
                 return f"không có thông tin về {label}"
-        if question.years and not any(year in joined for year in question.years):
+        # The year must be where the answer's main passage is, not in some passage added later.
+        if question.years and evidence_texts and not any(year in evidence_texts[0] for year in question.years):
             return "các đoạn trích không nói về năm được hỏi"
         if coverage < self.min_coverage:
             return "các đoạn trích không đủ liên quan"

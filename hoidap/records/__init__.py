@@ -4,7 +4,7 @@ Channels depend on the interfaces in :mod:`hoidap.records.base`; :mod:`hoidap.re
 standard-library implementation. A PostgreSQL store only has to implement the same two protocols.
 """
 
-from hoidap.records.base import ConversationStore, Feedback, FeedbackStore, Turn
+from hoidap.records.base import ConversationStore, Feedback, FeedbackStore, Records, Turn
 from hoidap.records.sqlite import SQLiteRecords, open_records
 
-__all__ = ["ConversationStore", "Feedback", "FeedbackStore", "SQLiteRecords", "Turn", "open_records"]
+__all__ = ["ConversationStore", "Feedback", "FeedbackStore", "Records", "SQLiteRecords", "Turn", "open_records"]

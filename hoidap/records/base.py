@@ -60,3 +60,9 @@ class FeedbackStore(Protocol):
     def count_feedback(self) -> dict[bool, int]:
         """Number of stored verdicts by ``helpful``."""
         ...
+
+
+class Records(ConversationStore, FeedbackStore, Protocol):
+    """A store that keeps both (what the HTTP service is given)."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,170 @@
+"""The FastAPI application: contract endpoints, document admin, feedback, metrics and the chat page.
+
+``create_app(settings, service)`` builds an app around an already-loaded QAService (tests, the
+benchmark) or, without one, loads the index in a background thread at start-up so that
+``/healthz`` answers 503 until it is ready (and the process can be health-checked meanwhile).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hoidap.api.deps import AppContext
+from hoidap.api.errors import install_error_handlers
+from hoidap.api.library import DocumentLibrary
+from hoidap.api.limits import BodySizeLimit, RateLimit, TokenBucketLimiter
+from hoidap.api.metrics import Metrics, MetricsMiddleware
+from hoidap.api.models import IngestJob
+from hoidap.api.routes import answers, documents, feedback, health, pages
+from hoidap.api.routes.pages import STATIC_DIR
+from hoidap.api.state import ServiceHolder
+from hoidap.index.embedder import make_embedder
+from hoidap.index.store import IndexStore
+from hoidap.ingest.chunking import Chunker
+from hoidap.ingest.pipeline import Ingestor
+from hoidap.qa.service import QAService
+from hoidap.records import open_records
+from hoidap.settings import Settings
+
+logger = logging.getLogger("hoidap.api")
+
+# Multipart framing around an uploaded file is small; this is the allowance on top of the file limit.
+_MULTIPART_OVERHEAD = 64 * 1024
+# The page's scripts and styles are our own files; nothing inline, nothing from elsewhere.
+_PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class SecurityHeaders:
+    """nosniff and referrer policy everywhere; a strict CSP except on the OpenAPI pages."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"].startswith(("/docs", "/redoc"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"no-referrer"))
+                if not docs:
+                    headers.append((b"content-security-policy", _PAGE_CSP.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def load_service(settings: Settings, holder: ServiceHolder, bootstrap_corpus: bool) -> None:
+    """Load the embedder and the index (building it from the bundled corpus first when asked and missing)."""
+    try:
+        embedder = make_embedder(
+            settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+        )
+        store = IndexStore(settings.index_root)
+        if bootstrap_corpus and not store.exists():
+            logger.warning("Chưa có chỉ mục: đang lập chỉ mục %s (khoảng 1–2 phút)…", settings.corpus_dir)
+            ingestor = Ingestor(
+                store,
+                embedder,
+                Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
+                settings.dense_flat_max_vectors,
+            )
+            report = ingestor.ingest([settings.corpus_dir], max_file_bytes=settings.max_file_bytes)
+            for _, reason in report.failed:
+                logger.warning("Bỏ qua: %s", reason)
+        holder.swap(QAService.from_settings(settings, embedder=embedder))
+        logger.warning("Sẵn sàng: chỉ mục %s", holder.current.version if holder.current else "?")
+    except Exception as error:  # reported by /healthz, the process stays up for diagnosis
+        logger.exception("could not load the index")
+        holder.loading_error = str(error)
+
+
+def create_app(
+    settings: Settings | None = None, service: QAService | None = None, *, bootstrap_corpus: bool = False
+) -> FastAPI:
+    """Build the HTTP service. ``service``: an already-loaded QAService to serve (else loaded at start-up)."""
+    settings = settings or Settings()
+    holder = ServiceHolder(settings.answer_cache_size)
+    if service is not None:
+        holder.swap(service)
+    metrics = Metrics()
+
+    def job_finished(job: IngestJob) -> None:
+        metrics.ingest_jobs.labels(job.status).inc()
+        if job.status == "done" and job.index_version:
+            metrics.index_swaps.inc()
+
+    context = AppContext(
+        settings=settings,
+        holder=holder,
+        records=open_records(settings),
+        library=DocumentLibrary(settings, holder, on_finished=job_finished),
+        metrics=metrics,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        loader = None
+        if holder.current is None:
+            loader = threading.Thread(
+                target=load_service, args=(settings, holder, bootstrap_corpus), name="hoidap-load", daemon=True
+            )
+            loader.start()
+        try:
+            yield
+        finally:
+            context.library.shutdown()
+            context.records.close()
+
+    app = FastAPI(
+        title="Hỏi đáp chính sách y tế",
+        description=(
+            "Trả lời câu hỏi tiếng Việt từ văn bản chính sách, kèm trích dẫn nguyên văn. "
+            "Lỗi luôn có dạng {\"error\": {\"code\", \"message\"}}."
+        ),
+        version="1.0",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    install_error_handlers(app)
+    for router in (answers.router, feedback.router, documents.router, health.router, pages.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    # Added innermost first: metrics see every response, including 413 and 429 from the limits.
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    if settings.rate_limit_per_minute > 0:
+        app.add_middleware(
+            RateLimit, limiter=TokenBucketLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        )
+    upload_limit = settings.upload_max_bytes + _MULTIPART_OVERHEAD
+
+    def body_limit(path: str) -> int:
+        return upload_limit if path.startswith("/v1/documents") else settings.max_request_bytes
+
+    app.add_middleware(BodySizeLimit, limit_for=body_limit)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    return app

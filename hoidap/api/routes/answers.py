@@ -1,0 +1,68 @@
+"""POST /v1/ask and POST /v1/search (the contract), with follow-ups resolved from stored turns."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+
+from hoidap.api.deps import MetricsDep, RecordsDep, ServingDep, SettingsDep
+from hoidap.api.errors import clean_text
+from hoidap.api.models import AskRequest, AskResult, SearchRequest
+from hoidap.api.routes.responses import errors
+from hoidap.qa.followup import standalone_question
+from hoidap.qa.schemas import SearchResponse
+from hoidap.records import Turn
+
+router = APIRouter(prefix="/v1", tags=["hỏi đáp"])
+
+
+def _conversation_id(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    return clean_text(raw.strip(), "conversation_id", code="conversation_id_invalid")
+
+
+@router.post("/ask", response_model=AskResult, responses=errors(413, 422, 429, 503))
+def ask(
+    body: AskRequest, serving: ServingDep, records: RecordsDep, metrics: MetricsDep, settings: SettingsDep
+) -> AskResult:
+    """Trả lời câu hỏi từ các văn bản, có trích dẫn nguyên văn (hoặc nói rõ văn bản không đề cập)."""
+    question = serving.service.validate_question(clean_text(body.question, "question", code="question_invalid"))
+    given_id = _conversation_id(body.conversation_id)
+    conversation_id = given_id or uuid.uuid4().hex
+    history = []
+    if given_id is not None:
+        history = [t.standalone_question for t in records.recent_turns(given_id, limit=settings.followup_turns)]
+    rewrite = standalone_question(question, history)
+    # A rewrite must never turn an acceptable question into a rejected one.
+    asked = rewrite.question if rewrite.rewritten and len(rewrite.question) <= settings.max_question_chars else question
+    if asked is not question:
+        metrics.followups.labels(rewrite.rule).inc()
+    cached_before = serving.cache.get(asked, body.top_k) is not None
+    response = serving.ask(asked, body.top_k, conversation_id)
+    if cached_before:
+        metrics.cache_hits.inc()
+    (metrics.answers if response.answerable else metrics.refusals).inc()
+    records.add_turn(
+        conversation_id,
+        Turn(
+            answer_id=response.answer_id,
+            question=question,
+            standalone_question=asked,
+            answer=response.answer,
+            answerable=response.answerable,
+            created_at=datetime.now(UTC),
+        ),
+    )
+    return AskResult(**response.model_dump(), interpreted_question=asked if asked is not question else None)
+
+
+@router.post("/search", response_model=SearchResponse, responses=errors(413, 422, 429, 503))
+def search(body: SearchRequest, serving: ServingDep) -> SearchResponse:
+    """Các đoạn văn bản khớp nhất với truy vấn (không soạn câu trả lời)."""
+    query = clean_text(body.query, "query", code="question_invalid")
+    return serving.service.search(query, k=body.k)
+
+
