@@ -181,14 +181,18 @@ def _expand_doc_number(number: str) -> str:
     parts = re.split(r"\s?[-/]\s?", number)
     words = []
     for part in parts[1:]:
-        expansion = DOC_NUMBER_CODES.get(part.upper())
+        expansion = DOC_NUMBER_CODES.get(part.upper()) or _FOLDED_DOC_NUMBER_CODES.get(fold_diacritics(part).upper())
         if expansion:
             words.append(expansion)
     return " ".join(words)
 
 
+# Codes typed without diacritics ("HDND", "307-CV/DU", "QD") mean the same as their Đ forms, so
+# accented and unaccented text get the same expansions; a written key wins ("DV" = dân vận, not ĐV).
+_FOLDED_DOC_NUMBER_CODES = {fold_diacritics(k): v for k, v in DOC_NUMBER_CODES.items()}
+_ABBREVIATION_KEYS = {**{fold_diacritics(k): k for k in ABBREVIATIONS}, **{k: k for k in ABBREVIATIONS}}
 _ABBREVIATION_PATTERN = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted((re.escape(k) for k in ABBREVIATIONS), key=len, reverse=True)) + r")(?![\w])",
+    r"(?<![\w-])(" + "|".join(sorted((re.escape(k) for k in _ABBREVIATION_KEYS), key=len, reverse=True)) + r")(?![\w])",
     re.IGNORECASE,
 )
 
@@ -218,10 +222,8 @@ def expand_abbreviations(text: str) -> str:
 def _expand_plain_abbreviations(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         written = match.group(1)
-        key = written.upper()
-        if key not in ABBREVIATIONS:
-            key = key.replace("D", "Đ", 1) if key.startswith("D") and key.replace("D", "Đ", 1) in ABBREVIATIONS else key
-        if key not in ABBREVIATIONS:
+        key = _ABBREVIATION_KEYS.get(written.upper())
+        if key is None:
             return written
         if key in _CASE_SENSITIVE_ABBREVIATIONS and written != written.upper():
             return written

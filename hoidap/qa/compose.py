@@ -230,7 +230,12 @@ class Composer:
             return None
         if document.doc_id in getattr(self, "identities", None).named_by_place(question.folded):  # type: ignore[union-attr]
             return None  # the question names this very document by its ward or city
-        wanted = subject_type(question)
+        asked = re.search(
+            r"\b(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)"
+            r"\s+(so may|so bao nhieu|so hieu|so nao|mang so)",
+            question.folded,
+        )
+        wanted = _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else subject_type(question)
         draft = self._content_answer(question, hits)
         if not draft.answerable or not draft.evidence:
             return None

@@ -160,9 +160,12 @@ def _parts(question: str) -> _Parts:
     return _Parts(lead=lead, trail=trail, years=_trim(years), core=_squash(_trim(core)), topic=_squash(_trim(topic)))
 
 
-def _join(*pieces: str) -> str:
+def _join(*pieces: str, capitalize: bool = True) -> str:
+    """Pieces as one question; capitalised like the question it came from ("bhyt …" stays lower case)."""
     text = _squash(" ".join(p for p in pieces if p))
-    return text[:1].upper() + text[1:] + "?" if text else text
+    if capitalize:
+        text = text[:1].upper() + text[1:]
+    return text + "?" if text else text
 
 
 def _document_reference(question: str) -> str | None:
@@ -238,17 +241,20 @@ def _fragment(text: str, folded: str) -> str | None:
 
 
 def _follow_fragment(fragment: str, base: str) -> Rewrite:
+    upper = base[:1].isupper()
     folded_fragment = fold_aligned(fragment)
     new_years = _YEAR.findall(folded_fragment)
     if new_years and _YEAR_ONLY.match(_squash(folded_fragment)):
         if _YEAR.search(fold_aligned(base)):
-            return Rewrite(_join(_trim(_replace_years(base, new_years))), "year")
+            return Rewrite(_join(_trim(_replace_years(base, new_years)), capitalize=upper), "year")
         parts = _parts(base)
-        return Rewrite(_join(parts.lead, parts.core, fragment, parts.trail), "year")
+        return Rewrite(_join(parts.lead, parts.core, fragment, parts.trail, capitalize=upper), "year")
     if _starts_with_actor(fragment) and (span := _actor_span(base)) is not None:
-        return Rewrite(_join(_trim(base[: span[0]] + fragment + base[span[1] :])), "actor")
+        return Rewrite(_join(_trim(base[: span[0]] + fragment + base[span[1] :]), capitalize=upper), "actor")
     parts = _parts(base)
-    return Rewrite(_join(parts.lead, "" if new_years else parts.years, fragment, parts.trail), "topic")
+    return Rewrite(
+        _join(parts.lead, "" if new_years else parts.years, fragment, parts.trail, capitalize=upper), "topic"
+    )
 
 
 def _subject(base: str) -> str:
