@@ -40,7 +40,7 @@ def test_the_horizon_year_is_the_one_replaced() -> None:
 
 def test_unaccented_previous_question_keeps_its_wording() -> None:
     rewrite = standalone_question("con 2045 thi sao", ["bhyt 2030 dat bao nhieu"])
-    assert rewrite.question == "Bhyt 2045 dat bao nhieu?"
+    assert rewrite.question == "bhyt 2045 dat bao nhieu?"
 
 
 @pytest.mark.parametrize(
