@@ -136,8 +136,10 @@ class Composer:
                 for sentence in full_sentence_spans(document.text, line_span):
                     if sentence.end - sentence.start <= _MAX_UNIT_CHARS:
                         units.append(sentence)
-                    else:
-                        units.extend(_clause_windows(document.text, sentence, _MAX_UNIT_CHARS // 2))
+                    # Its clauses too, so "… đạt từ 98% trở lên" can be quoted without the rest.
+                    windows = _clause_windows(document.text, sentence, _MAX_UNIT_CHARS // 2)
+                    if len(windows) > 1:
+                        units.extend(w for w in windows if w.end - w.start >= 40)
         return units
 
     def _unit_score(self, question: Question, text: str, context: str, heading: str = "") -> float:
@@ -159,9 +161,11 @@ class Composer:
         for year in question.years:
             if year in text:
                 score += 0.08
-        if len(clean_for_answer(text)) < 30:
+        length = len(clean_for_answer(text))
+        if length < 30:
             score -= 0.25
-        return score
+        # Between passages that cover the question equally, the shorter one is the better answer.
+        return score - 0.1 * min(length, 600) / 600
 
     def best_units(self, question: Question, hits: list[ScoredChunk], limit: int = 5) -> list[Evidence]:
         """Every sentence of the top chunks, scored; an item split over several chunks is read
@@ -377,7 +381,7 @@ class Composer:
                 return Draft(False, refusal="văn bản không ghi người ký")
             if re.search(r"\bchuc (vu|danh)\b", question.folded) and not meta.signer_position:
                 return Draft(False, refusal="văn bản không ghi chức vụ người ký")
-            role = ", ".join(p.capitalize() if p.isupper() else p for p in (meta.signer_authority, meta.signer_position) if p)
+            role = ", ".join(readable_title(p) for p in (meta.signer_authority, meta.signer_position) if p)
             role_text = f" ({role})" if role else ""
             sentence = f"{label} do {meta.signer_name}{role_text} ký"
             return Draft(True, [(sentence, 0)], [evidence_for(signature)], confidence=1.0, exact=True)
@@ -509,9 +513,12 @@ class Composer:
         lines: list[tuple[Chunk, Span]] = []
         for chunk in chunks:
             for paragraph in paragraph_spans(document.text, chunk.start, chunk.end):
-                for span in _line_spans(document.text, paragraph):
-                    if not lines or span.start >= lines[-1][1].end:  # overlapping chunks share lines
-                        lines.append((chunk, span))
+                for line in _line_spans(document.text, paragraph):
+                    # A line longer than a quote is read sentence by sentence.
+                    pieces = [line] if line.end - line.start <= _MAX_UNIT_CHARS else full_sentence_spans(document.text, line)
+                    for span in pieces:
+                        if not lines or span.start >= lines[-1][1].end:  # overlapping chunks share lines
+                            lines.append((chunk, span))
         if len(lines) < 2:
             return None
         budget = _MAX_LIST_CHARS if question.intent in ("list", "actor") else _MAX_ITEM_CHARS
@@ -638,6 +645,22 @@ def _clause_end(text: str, start: int, limit: int, window: int = 160) -> int:
         if text[index] in "(“\"":
             return index
     return window_end
+
+
+_TITLE_WORDS = {
+    "t/m": "T/M", "tm.": "TM.", "kt.": "KT.", "ban thường vụ": "Ban Thường vụ", "bí thư": "Bí thư",
+    "thường trực": "Thường trực", "đảng ủy": "Đảng ủy", "ủy ban nhân dân": "Ủy ban nhân dân",
+}  # fmt: skip
+
+
+def readable_title(text: str) -> str:
+    """A position written in capitals, in ordinary case: "T/M BAN THƯỜNG VỤ" → "T/M Ban Thường vụ"."""
+    if not text.isupper():
+        return text
+    readable = text.lower()
+    for written, proper in _TITLE_WORDS.items():
+        readable = re.sub(rf"(?<!\w){re.escape(written)}(?!\w)", proper, readable)
+    return readable[0].upper() + readable[1:]
 
 
 def subject_type(question: Question) -> str | None:

@@ -31,7 +31,7 @@ _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("date", re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
     ("doc_number", re.compile(r"\b(so hieu|so may|so van ban|mang so|co so hieu|ky hieu)\b")),
     ("issuer", re.compile(r"\b((co quan|don vi|cap) nao ban hanh|ai ban hanh|do ai ban hanh|cua co quan nao|ban hanh boi|noi ban hanh|tham quyen ban hanh)\b")),
-    ("references", re.compile(r"\b(thuc hien (van ban|nghi quyet|chi thi|cong van) nao|can cu (van ban )?nao|trien khai (van ban|nghi quyet|chi thi) nao|dua tren van ban nao|theo van ban nao|nhung van ban nao)\b")),
+    ("references", re.compile(r"\b((thuc hien|can cu|trien khai|dua tren|theo|cu the hoa) (van ban|nghi quyet|chi thi|cong van|ke hoach|chuong trinh|ket luan)( so)? nao|can cu (vao )?(dau|gi)|nhung van ban nao)\b")),
     ("list", re.compile(r"\b(nhung gi|gom nhung|bao gom|gom (co )?nhung|nhung (noi dung|nhiem vu|giai phap|hinh thuc|bien phap|quan diem|muc tieu|viec|yeu cau|nhom)|cac (noi dung|nhiem vu|giai phap|hinh thuc|bien phap|quan diem|nhom|yeu cau)|liet ke|hinh thuc nao|nhung nao|gom gi|co nhung)\b")),
     ("quantity", re.compile(r"\b(bao nhieu|may (lan|nam|tuoi|cm|phan tram|nhom|quan diem)|ty le|ti le|phan tram|chi tieu|muc bao|it nhat|toi thieu|tang them|dat muc)\b|%")),
     ("when", re.compile(r"\b(khi nao|bao gio|nam nao|thoi han|luc nao|den nam nao|tu nam nao|thoi gian nao|quy nao|han chot)\b")),
