@@ -77,6 +77,7 @@ class QAService:
             by_doc[chunk.doc_id].append(chunk)
         self.composer.chunks_by_doc = dict(by_doc)  # type: ignore[attr-defined]
         self.composer.identities = self.retriever.identities  # type: ignore[attr-defined]
+        self.composer.warm(index.chunks)
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> QAService:
