@@ -84,7 +84,7 @@ def hashing_embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_embedder() -> type[HashingEmbedder]:
     """The HashingEmbedder class, for variants: ``make_embedder(fail_on_call=2)``, another ``name``."""
     return HashingEmbedder
