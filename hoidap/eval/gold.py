@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
@@ -63,14 +64,37 @@ def contains_fact(answer: str, fact: str) -> bool:
 
 
 def evidence_found(evidence: str, passage: str, threshold: float = 0.9) -> bool:
-    """Evidence counts as found when the passage contains it, or nearly all of its syllables."""
+    """Evidence counts as found when the passage contains it, or nearly all of its syllables.
+
+    "Nearly all" is ``threshold`` of the evidence's diacritic-folded syllables, matched in order
+    within a stretch of the passage not much longer than the evidence: a chunk cut a word into
+    the evidence, or a typo, still counts; the same common syllables ("y tế", "chăm sóc sức
+    khỏe") scattered over a 1000-character chunk do not.
+    """
     if normalise_for_match(evidence) in normalise_for_match(passage):
         return True
     wanted = [fold_diacritics(s) for s in syllables(evidence)]
     if not wanted:
         return False
-    have = {fold_diacritics(s) for s in syllables(passage)}
-    return sum(s in have for s in wanted) / len(wanted) >= threshold
+    have = [fold_diacritics(s) for s in syllables(passage)]
+    present = set(have)
+    if sum(s in present for s in wanted) / len(wanted) < threshold:
+        return False  # cheap bag-of-syllables bound first: most passages stop here
+    return _in_order_share(wanted, have) >= threshold
+
+
+def _in_order_share(wanted: list[str], have: list[str]) -> float:
+    """Share of ``wanted`` matched in order by ``have`` within a window of ~1.5× its length."""
+    blocks = [b for b in SequenceMatcher(None, wanted, have, autojunk=False).get_matching_blocks() if b.size]
+    max_span = int(1.5 * len(wanted)) + 3
+    best = matched = first = 0
+    for block in blocks:
+        matched += block.size
+        while block.b + block.size - blocks[first].b > max_span:
+            matched -= blocks[first].size
+            first += 1
+        best = max(best, matched)
+    return best / len(wanted)
 
 
 _CITATION_MARKER = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")

@@ -27,10 +27,12 @@ class QuestionScore(BaseModel):
 
     evidence_rank: int | None = None  # 1-based rank of the first citation holding an evidence string
     evidence_at_1: bool | None = None
-    evidence_at_5: bool | None = None  # every evidence string (one per document) within the top 5
+    evidence_at_5: bool | None = None
+    evidence_all_at_5: bool | None = None  # every evidence string (one per document) within the top 5
     doc_rank: int | None = None
     doc_at_1: bool | None = None
-    doc_at_5: bool | None = None  # every gold document among the top 5 citations
+    doc_at_5: bool | None = None
+    doc_all_at_5: bool | None = None  # every gold document among the top 5 citations
     citations: int = 0
     citations_verbatim: int = 0
     markers_supported: bool | None = None
