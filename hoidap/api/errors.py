@@ -107,7 +107,8 @@ def describe_validation_error(errors: Sequence[Mapping[str, Any]]) -> tuple[str,
 
 
 _STATUS_ERRORS: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "Yêu cầu không hợp lệ."),
+    # FastAPI raises a bare 400 when the body cannot even be decoded (bytes that are not UTF-8).
+    400: ("invalid_body", "Không đọc được nội dung yêu cầu. Hãy gửi JSON hợp lệ, mã hóa UTF-8."),
     401: ("unauthorized", "Cần xác thực để dùng chức năng này."),
     403: ("forbidden", "Bạn không có quyền dùng chức năng này."),
     404: ("not_found", "Không tìm thấy địa chỉ này. Xem các địa chỉ hợp lệ tại /docs."),
