@@ -19,7 +19,7 @@ import numpy as np
 from hoidap.domain import Chunk, Document
 from hoidap.index.embedder import Embedder
 from hoidap.index.store import IndexNotReady, IndexStore, LoadedIndex
-from hoidap.ingest.chunking import Chunker
+from hoidap.ingest.chunking import Chunker, dense_passage
 from hoidap.ingest.loaders import SUPPORTED_SUFFIXES, LoadError, iter_corpus_files, load_text
 from hoidap.ingest.metadata import extract_metadata
 from hoidap.ingest.structure import parse_sections
@@ -95,11 +95,19 @@ def collect_files(inputs: Sequence[Path]) -> list[tuple[str, Path]]:
 
 
 class Ingestor:
-    def __init__(self, store: IndexStore, embedder: Embedder, chunker: Chunker, flat_max_vectors: int) -> None:
+    def __init__(
+        self,
+        store: IndexStore,
+        embedder: Embedder,
+        chunker: Chunker,
+        flat_max_vectors: int,
+        dense_max_chars: int = 700,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.chunker = chunker
         self.flat_max_vectors = flat_max_vectors
+        self.dense_max_chars = dense_max_chars
 
     def _previous(self, rebuild: bool) -> LoadedIndex | None:
         if rebuild or not self.store.exists():
@@ -202,7 +210,7 @@ class Ingestor:
                     reused_chunks.append(chunk)
                     reused_vectors.append(previous.vectors[position])
         new_chunks = [chunk for document in fresh for chunk in self.chunker.chunk(document)]
-        new_vectors = self._embed([c.search_text for c in new_chunks], progress)
+        new_vectors = self._embed([dense_passage(c, self.dense_max_chars) for c in new_chunks], progress)
         documents = sorted([*kept.values(), *fresh], key=lambda d: d.source)
         order = {d.doc_id: i for i, d in enumerate(documents)}
         paired = list(zip(reused_chunks + new_chunks, [*reused_vectors, *new_vectors], strict=True))
