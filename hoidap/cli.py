@@ -52,7 +52,7 @@ def ingest(
             _fail(f"Không tìm thấy {path}.")
     try:
         embedder = make_embedder(
-            settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+            settings.embedding_model, threads=settings.ingest_threads, batch_size=settings.embedding_batch_size
         )
     except EmbedderUnavailable as error:
         _fail(str(error))

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     # One OpenMP thread by default: with two, any other busy process makes OpenMP spin-wait and a
     # 27 ms query embedding takes 1.6 s (measured on the 2-core machine).
     embedding_threads: int | None = 1
+    # Ingestion embeds passages in batches, where a second thread does help; None = all cores.
+    ingest_threads: int | None = None
     embedding_batch_size: int = 16
 
     # Chunking
