@@ -27,7 +27,7 @@ from hoidap.eval.metrics import aggregate, score_question
 from hoidap.eval.records import VARIANTS, CitationDigest, QuestionRecord, QuestionScore, SystemAnswer, Variant
 from hoidap.eval.systems import AnsweringSystem, ApiHoidap, InProcessHoidap
 from hoidap.eval.vector_cache import CachedEmbedder
-from hoidap.index.embedder import embedder_from_settings
+from hoidap.index.embedder import Embedder, embedder_from_settings
 from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
@@ -149,7 +149,11 @@ def make_record(
     )
 
 
-def run_eval(options: EvalOptions, progress: ProgressCallback | None = None) -> EvalResult:
+def run_eval(
+    options: EvalOptions, progress: ProgressCallback | None = None, embedder: Embedder | None = None
+) -> EvalResult:
+    """Run every system on every gold question in both forms. ``embedder`` replaces the one the
+    settings name (``HOIDAP_EMBEDDING_MODEL``), e.g. a small deterministic one in tests."""
     started = time.perf_counter()
     questions = load_gold(options.gold)
     if options.limit:
@@ -171,15 +175,15 @@ def run_eval(options: EvalOptions, progress: ProgressCallback | None = None) -> 
     systems: list[AnsweringSystem] = []
     needs_index = options.api is None or "hoidap-retriever" in options.baselines
     needs_embedder = needs_index or "langchain" in options.baselines
-    embedder = None
+    cached: CachedEmbedder | None = None
     service = None
     if needs_embedder:
-        embedder = CachedEmbedder(embedder_from_settings(settings), settings.data_dir / "embedding-cache")
-        run.embedder = embedder.name
+        cached = CachedEmbedder(embedder or embedder_from_settings(settings), settings.data_dir / "embedding-cache")
+        run.embedder = cached.name
     if needs_index:
-        assert embedder is not None
-        run.index_version, run.index_chunks = build_eval_index(settings, embedder)
-        service = QAService.from_settings(settings, embedder=embedder)
+        assert cached is not None
+        run.index_version, run.index_chunks = build_eval_index(settings, cached)
+        service = QAService.from_settings(settings, embedder=cached)
     if options.api:
         api = ApiHoidap(options.api)
         api.check_ready()
@@ -193,16 +197,16 @@ def run_eval(options: EvalOptions, progress: ProgressCallback | None = None) -> 
         run.baseline_chunks = len(chunks)
         for name in options.baselines:
             if name == "langchain":
-                assert embedder is not None
-                retriever = faiss_retriever(chunks, HoidapEmbeddings(embedder), options.top_k)
+                assert cached is not None
+                retriever = faiss_retriever(chunks, HoidapEmbeddings(cached), options.top_k)
             elif name == "bm25":
                 retriever = bm25_retriever(chunks, options.top_k)
             else:
                 assert service is not None
                 retriever = HoidapRetriever(service=service, k=options.top_k)
             systems.append(TopChunkSystem(name, BASELINE_LABELS[name], retriever))
-    if embedder is not None:
-        run.embedded_passages = embedder.misses
+    if cached is not None:
+        run.embedded_passages = cached.misses
     run.setup_seconds = time.perf_counter() - started
 
     records: list[QuestionRecord] = []
