@@ -110,10 +110,10 @@
   // ------------------------------------------------------------------ feedback
   function feedbackBar(answerId) {
     const bar = el("div", "feedback");
-    bar.appendChild(el("span", null, "Câu trả lời có hữu ích không?"));
+    bar.appendChild(el("span", null, "Có hữu ích không?"));
     const status = el("span", "feedback-status");
     const buttons = [];
-    for (const [helpful, label, name] of [[true, "👍", "Hữu ích"], [false, "👎", "Chưa hữu ích"]]) {
+    for (const [helpful, label, name] of [[true, "👍 Có", "Hữu ích"], [false, "👎 Chưa", "Chưa hữu ích"]]) {
       const button = el("button", null, label);
       button.type = "button";
       button.dataset.helpful = String(helpful);
@@ -154,6 +154,8 @@
       bubble.appendChild(el("p", "interpreted", "Hiểu câu hỏi là: " + data.interpreted_question));
     }
     bubble.appendChild(renderAnswerText(data.answer, byNumber, answer));
+    // An opened citation shows right under the answer text, where the chip was tapped.
+    bubble.appendChild(answer.detailsSlot);
 
     if (data.citations.length) {
       const sources = el("div", "sources");
@@ -161,13 +163,12 @@
       for (const citation of data.citations) {
         const row = el("div", "source-row");
         row.appendChild(makeChip(citation, answer));
-        const label = (citation.title || citation.source) + (citation.section ? " › " + citation.section : "");
-        row.appendChild(el("span", "label", label));
+        const label = el("span", "label", citation.title || citation.source);
+        row.appendChild(label);
         sources.appendChild(row);
       }
       bubble.appendChild(sources);
     }
-    bubble.appendChild(answer.detailsSlot);
     bubble.appendChild(feedbackBar(data.answer_id));
     message.dataset.answerId = data.answer_id;
     scrollToEnd();
