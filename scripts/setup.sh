@@ -6,6 +6,16 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
+# The browser test drives Debian's chromium (Playwright's own browser download does not work here);
+# the emoji font makes 👍/👎 render in its screenshots. Skipped when already installed.
+if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian chromium for the browser test (about a minute)…" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+  else
+    echo "setup: the browser test needs Debian's chromium: sudo apt-get install -y chromium fonts-noto-color-emoji" >&2
+  fi
+fi
 . .venv/bin/activate
 # pip warns about local package folders that do not exist on every machine: harmless, filtered.
 quiet_pip() { python -m pip "$@" 2> >(grep -v "is ignored" >&2); }
