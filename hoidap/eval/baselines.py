@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.retrievers import BaseRetriever
+from langchain_core.vectorstores import VectorStore
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from hoidap.eval.records import SystemAnswer
@@ -43,10 +44,15 @@ def tutorial_chunks(documents: Mapping[str, str]) -> list[Document]:
     )
 
 
-def faiss_retriever(chunks: list[Document], embeddings: Embeddings, k: int) -> BaseRetriever:
+def faiss_store(chunks: list[Document], embeddings: Embeddings) -> VectorStore:
+    """The tutorial's ``FAISS.from_documents`` (its defaults: flat index, L2 distance)."""
     with _quiet_import():
         from langchain_community.vectorstores import FAISS
-    return FAISS.from_documents(chunks, embeddings).as_retriever(search_kwargs={"k": k})
+    return FAISS.from_documents(chunks, embeddings)
+
+
+def faiss_retriever(chunks: list[Document], embeddings: Embeddings, k: int) -> BaseRetriever:
+    return faiss_store(chunks, embeddings).as_retriever(search_kwargs={"k": k})
 
 
 def bm25_retriever(chunks: list[Document], k: int) -> BaseRetriever:
