@@ -13,6 +13,7 @@ import pytest
 
 from hoidap.index.store import IndexNotReady, IndexStore, LoadedIndex
 from hoidap.ingest.chunking import Chunker
+from hoidap.ingest.loaders import load_text
 from hoidap.ingest.pipeline import Ingestor, IngestReport, build_document, content_hash
 from hoidap.vntext import fold_diacritics
 
@@ -55,8 +56,6 @@ def assert_no_duplicates(index: LoadedIndex) -> None:
 
 
 def fresh_chunk_count(path: Path) -> int:
-    from hoidap.ingest.loaders import load_text
-
     document = build_document(path.name, load_text(path), content_hash(path.read_bytes()))
     return len(Chunker().chunk(document))
 
@@ -407,7 +406,7 @@ def test_large_corpus_gets_an_hnsw_index(corpus: Path, root: Path, hashing_embed
     assert BHYT_PASSAGE in index.chunks[int(positions[0])].text
 
 
-def test_unaccented_query_finds_the_same_top_passage(root: Path, first: IngestReport) -> None:
+def test_unaccented_queries_score_like_accented_ones(root: Path, first: IngestReport) -> None:
     index = load(root)
     for accented in ("Ai ký công văn 307-CV/ĐU?", "Tỷ lệ bao phủ BHYT đến năm 2030", "y học cổ truyền"):
         unaccented = fold_diacritics(accented)
