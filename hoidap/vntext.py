@@ -292,6 +292,8 @@ COLLOQUIAL_SYNONYMS: dict[str, str] = {
     "sinh de": "dân số mức sinh",
     "dan so gia": "già hóa dân số",
     "cong tac vien": "cộng tác viên công tác viên",
+    "kenh nao": "hệ thống truyền thanh trang thông tin điện tử mạng xã hội phương tiện thông tin",
+    "kenh thong tin": "hệ thống truyền thanh trang thông tin điện tử mạng xã hội",
     # Keys with diacritics match only when typed with them ("nhậu"; unaccented "nhau" = "each other").
     "nhậu": "rượu bia",
     "bia rượu": "rượu bia",

@@ -12,29 +12,33 @@ import threading
 import uuid
 from collections import Counter, OrderedDict
 from functools import cached_property
+from typing import Generic, TypeVar
 
-from hoidap.qa.schemas import AskResponse
+from hoidap.qa.schemas import AskResponse, SearchResponse
 from hoidap.qa.service import QAService
 from hoidap.vntext import normalize_text
 
+Result = TypeVar("Result")
 
-class AnswerCache:
-    """Answers by normalised question, for one index version (a swap starts an empty cache).
 
-    Citizens ask the same things; answering from the cache skips embedding and retrieval. Each
-    hit still gets its own ``answer_id`` so feedback stays per answer.
+class ResultCache(Generic[Result]):
+    """Results by normalised question, for one index version (a swap starts an empty cache).
+
+    Citizens ask the same things; answering from the cache skips embedding and retrieval (the
+    query embedding is most of the time of a request). Each /v1/ask hit still gets its own
+    ``answer_id`` so feedback stays per answer.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[str, int], AskResponse] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, int], Result] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
     def key(question: str, top_k: int) -> tuple[str, int]:
         return " ".join(normalize_text(question).split()), top_k
 
-    def get(self, question: str, top_k: int) -> AskResponse | None:
+    def get(self, question: str, top_k: int) -> Result | None:
         if self.size <= 0:
             return None
         key = self.key(question, top_k)
@@ -44,7 +48,7 @@ class AnswerCache:
                 self._entries.move_to_end(key)
             return response
 
-    def put(self, question: str, top_k: int, response: AskResponse) -> None:
+    def put(self, question: str, top_k: int, response: Result) -> None:
         if self.size <= 0:
             return
         with self._lock:
@@ -58,7 +62,8 @@ class ServingState:
 
     def __init__(self, service: QAService, cache_size: int) -> None:
         self.service = service
-        self.cache = AnswerCache(cache_size)
+        self.cache: ResultCache[AskResponse] = ResultCache(cache_size)
+        self.search_cache: ResultCache[SearchResponse] = ResultCache(cache_size)
 
     @property
     def version(self) -> str:
@@ -68,12 +73,21 @@ class ServingState:
     def chunk_counts(self) -> Counter[str]:
         return Counter(chunk.doc_id for chunk in self.service.index.chunks)
 
-    def ask(self, question: str, top_k: int, conversation_id: str | None) -> AskResponse:
+    def ask(self, question: str, top_k: int, conversation_id: str | None) -> tuple[AskResponse, bool]:
+        """The answer, and whether it came from the cache."""
         cached = self.cache.get(question, top_k)
+        hit = cached is not None
         if cached is None:
             cached = self.service.ask(question, top_k=top_k, conversation_id=None)
             self.cache.put(question, top_k, cached)
-        return cached.model_copy(update={"answer_id": uuid.uuid4().hex, "conversation_id": conversation_id})
+        return cached.model_copy(update={"answer_id": uuid.uuid4().hex, "conversation_id": conversation_id}), hit
+
+    def search(self, query: str, k: int) -> SearchResponse:
+        cached = self.search_cache.get(query, k)
+        if cached is None:
+            cached = self.service.search(query, k=k)
+            self.search_cache.put(query, k, cached)
+        return cached
 
 
 class ServiceHolder:

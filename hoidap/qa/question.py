@@ -27,7 +27,7 @@ Intent = Literal[
 # whether or not the question was typed with diacritics. Order matters: first match wins.
 _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("signer", re.compile(r"\b(ai ky|nguoi ky|ky boi|do ai ky|ky ten|ai da ky|chu ky|ky van ban|ky ban hanh|chuc vu gi|chuc danh gi|chuc vu nao)\b")),
-    ("recipients", re.compile(r"\b(gui (cho |den |toi |len )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan|gui bao cao|bao cao (len |cho |ve )?(co quan nao|ai|dau|cap nao))\b")),
+    ("recipients", re.compile(r"\b(gui (cho |den |toi |len )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan|gui bao cao|(nhung ai|ai|don vi nao|co quan nao|nhung don vi nao|nhung noi nao) (duoc )?nhan|bao cao (len |cho |ve )?(co quan nao|ai|dau|cap nao))\b")),
     ("date", re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
     ("doc_number", re.compile(r"\b(so hieu|so may|so van ban|mang so|co so hieu|ky hieu)\b")),
     ("issuer", re.compile(r"\b((co quan|don vi|cap) nao ban hanh|ai ban hanh|do ai ban hanh|cua co quan nao|ban hanh boi|noi ban hanh|tham quyen ban hanh)\b")),

@@ -37,12 +37,12 @@ def ask(
         history = [t.standalone_question for t in records.recent_turns(given_id, limit=settings.followup_turns)]
     rewrite = standalone_question(question, history)
     # A rewrite must never turn an acceptable question into a rejected one.
-    asked = rewrite.question if rewrite.rewritten and len(rewrite.question) <= settings.max_question_chars else question
-    if asked is not question:
+    rewritten = rewrite.rewritten and len(rewrite.question) <= settings.max_question_chars
+    asked = rewrite.question if rewritten else question
+    if rewritten:
         metrics.followups.labels(rewrite.rule).inc()
-    cached_before = serving.cache.get(asked, body.top_k) is not None
-    response = serving.ask(asked, body.top_k, conversation_id)
-    if cached_before:
+    response, from_cache = serving.ask(asked, body.top_k, conversation_id)
+    if from_cache:
         metrics.cache_hits.inc()
     (metrics.answers if response.answerable else metrics.refusals).inc()
     records.add_turn(
@@ -56,13 +56,13 @@ def ask(
             created_at=datetime.now(UTC),
         ),
     )
-    return AskResult(**response.model_dump(), interpreted_question=asked if asked is not question else None)
+    return AskResult(**response.model_dump(), interpreted_question=asked if rewritten else None)
 
 
 @router.post("/search", response_model=SearchResponse, responses=errors(413, 422, 429, 503))
 def search(body: SearchRequest, serving: ServingDep) -> SearchResponse:
     """Các đoạn văn bản khớp nhất với truy vấn (không soạn câu trả lời)."""
     query = clean_text(body.query, "query", code="question_invalid")
-    return serving.service.search(query, k=body.k)
+    return serving.search(query, body.k)
 
 
