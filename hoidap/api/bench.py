@@ -42,9 +42,14 @@ QUESTIONS = [
 class Run:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)  # "HTTP 429", "ReadTimeout", …
     seconds: float = 0.0
 
-    def summary(self) -> dict[str, float]:
+    def fail(self, kind: str) -> None:
+        self.errors += 1
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+
+    def summary(self) -> dict[str, object]:
         ordered = sorted(self.latencies_ms)
 
         def pct(q: float) -> float:
@@ -58,6 +63,7 @@ class Run:
             "p50_ms": round(statistics.median(ordered), 1) if ordered else float("nan"),
             "p95_ms": round(pct(0.95), 1),
             "max_ms": round(ordered[-1], 1) if ordered else float("nan"),
+            "error_kinds": self.error_kinds,
         }
 
 
@@ -70,13 +76,13 @@ async def _one(client: httpx.AsyncClient, path: str, index: int, run: Run) -> No
     started = time.perf_counter()
     try:
         response = await client.post(path, json=_payload(path, index))
-        ok = response.status_code == 200
-    except httpx.HTTPError:
-        ok = False
-    if ok:
+    except httpx.HTTPError as error:
+        run.fail(type(error).__name__)
+        return
+    if response.status_code == 200:
         run.latencies_ms.append((time.perf_counter() - started) * 1000)
     else:
-        run.errors += 1
+        run.fail(f"HTTP {response.status_code}")
 
 
 async def sequential(client: httpx.AsyncClient, path: str, count: int) -> Run:
