@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from hoidap.domain import Chunk, Document
+from hoidap.domain import Chunk, Document, DocumentReference
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, document_label, paragraph_spans, sentence_spans
@@ -22,6 +22,7 @@ from hoidap.qa.question import STOPWORDS, Question
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
     DOC_NUMBER_PATTERN,
+    doc_number_key,
     expand_abbreviations,
     fold_diacritics,
     folded_syllables,
@@ -38,6 +39,8 @@ _ACTOR_WORDS = re.compile(
 _ASSIGNMENT = re.compile(r"(phân công|giao .{0,40}(chủ trì|thực hiện|triển khai)|chủ trì|phối hợp chặt chẽ)", re.IGNORECASE)
 _ASKS_ASSIGNMENT = re.compile(r"\b(chu tri|phoi hop|phan cong|giao (cho )?(ai|co quan|don vi)|duoc giao|ai (lam|thuc hien|phu trach))\b")
 _NUMBER = re.compile(r"\d")
+# "CT 28-CT/TW là chỉ thị về cái gì", "NQ 07 về vấn đề gì", "nói về nội dung gì"
+_ASKS_TOPIC = re.compile(r"\b(ve|noi ve|de cap|de cap den) (van de |cai |noi dung |linh vuc )?(gi|j|nao)\b|\bnoi dung (chinh )?(la )?gi\b")
 _TIME_WORDS = re.compile(r"\b(19|20)\d\d\b|quý|hằng năm|hàng năm|từ năm|đến năm|giai đoạn", re.IGNORECASE)
 _EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
 _MAX_LIST_CHARS = 1100
@@ -236,7 +239,12 @@ class Composer:
             draft = self._metadata_answer(question, hits)
             if draft is not None:
                 return draft
-        if question.intent == "references" and self._external_subject(question) is None:
+        external = self._external_subject(question)
+        if external is not None and _ASKS_TOPIC.search(question.folded):
+            draft = self._reference_topic_answer(question, external)
+            if draft is not None:
+                return draft
+        if question.intent == "references" and external is None:
             draft = self._references_answer(question, hits)
             if draft is not None:
                 return draft
@@ -342,27 +350,53 @@ class Composer:
                 return None
         return subject
 
-    def _reference_date_answer(self, subject: tuple[str, int]) -> Draft | None:
-        """Date of a cited document, quoted from the sentence that cites it with its date."""
+    def _cited_references(self, question: Question, subject: tuple[str, int]) -> list[DocumentReference]:
+        """References matching the question's subject ("CT 25"), most often cited first.
+
+        "CT 25" fits both "25-CT/TW" (Ban Bí thư) and "25/CT-TTg" (Thủ tướng): a full number in
+        the question decides; otherwise the one the corpus cites most is meant.
+        """
         code, number = subject
+        exact = set(question.doc_number_keys)
+        found: dict[str, DocumentReference] = {}
         for document in self.documents.values():
             for reference in document.metadata.references:
                 lead = re.match(r"(\d+)\s*[-/]\s*([A-Za-zĐđ]+)", reference.number)
-                if not lead or int(lead.group(1)) != number or not reference.date:
+                if not lead or int(lead.group(1)) != number:
                     continue
                 if not fold_diacritics(lead.group(2)).lower().startswith(code[:2]):
                     continue
-                pattern = re.compile(re.escape(reference.number) + r"[^.;\n]{0,20}?\d{1,2}/\d{1,2}/\d{4}")
+                if exact and doc_number_key(reference.number) not in exact:
+                    continue
+                found.setdefault(reference.number, reference)
+        mentions = {n: sum(d.text.count(n) for d in self.documents.values()) for n in found}
+        return sorted(found.values(), key=lambda r: -mentions[r.number])
+
+    def _reference_clause_answer(self, question: Question, subject: tuple[str, int], follows: str) -> Draft | None:
+        """Quote the clause that cites a document with what ``follows`` its number: a date
+        ("… 25-CT/TW ngày 25/10/2023") or its subject ("… của Bộ Chính trị về tăng cường …")."""
+        for reference in self._cited_references(question, subject):
+            pattern = re.compile(re.escape(reference.number) + follows)
+            for document in self.documents.values():
                 match = pattern.search(document.text)
                 chunk = self._chunk_at(document, match.start()) if match else None
                 if match is None or chunk is None:
                     continue
                 start = document.text.rfind(reference.text, max(0, match.start() - 60), match.end())
                 start = start if start >= 0 else match.start()
-                end = _clause_end(document.text, match.end(), chunk.end)
+                end = _clause_end(document.text, match.end(), chunk.end, 220)
                 quote = document.text[start:end]
-                return Draft(True, [(clean_for_answer(quote), 0)], [Evidence(chunk, start, end, 1.0, 1.0)], confidence=1.0, exact=True)
+                evidence = Evidence(chunk, start, end, 1.0, 1.0)
+                return Draft(True, [(clean_for_answer(quote), 0)], [evidence], confidence=1.0, exact=True)
         return None
+
+    def _reference_date_answer(self, question: Question, subject: tuple[str, int]) -> Draft | None:
+        """Date of a cited document, quoted from the sentence that cites it with its date."""
+        return self._reference_clause_answer(question, subject, r"[^.;\n]{0,20}?\d{1,2}/\d{1,2}/\d{4}")
+
+    def _reference_topic_answer(self, question: Question, subject: tuple[str, int]) -> Draft | None:
+        """What a cited document is about: "… của <cơ quan> về <nội dung>"."""
+        return self._reference_clause_answer(question, subject, r"[^.;\n]{0,80}?\bvề\b")
 
     def _chunk_at(self, document: Document, offset: int) -> Chunk | None:
         for chunk in getattr(self, "chunks_by_doc", {}).get(document.doc_id, []):
@@ -380,7 +414,9 @@ class Composer:
         external = self._external_subject(question)
         if external is not None:
             if question.intent == "date":
-                return self._reference_date_answer(external) or Draft(False, refusal="không rõ ngày của văn bản")
+                return self._reference_date_answer(question, external) or Draft(
+                    False, refusal="không rõ ngày của văn bản"
+                )
             if question.intent in ("signer", "recipients", "doc_number"):
                 return Draft(False, refusal="văn bản được hỏi không có trong kho")
             return None
@@ -680,12 +716,22 @@ def subject_reference(question: Question) -> tuple[str, int] | None:
 
 
 def _clause_end(text: str, start: int, limit: int, window: int = 160) -> int:
-    """End of the clause that begins before ``start``: the next ; or sentence end, within ``window``."""
+    """End of the clause that begins before ``start``: the next ; or sentence end, within ``window``.
+
+    A single line break inside a wrapped title ("… ngày 25/10/2023\ncủa Ban Bí thư …") does not
+    end the clause; a blank line, or a new line starting a bullet or a capitalised item, does.
+    """
     window_end = min(limit, start + window)
     for index in range(start, window_end):
-        if text[index] in ";\n" or (text[index] == "." and index + 1 < len(text) and text[index + 1].isspace()):
+        character = text[index]
+        if character == "\n":
+            following = text[index + 1 : index + 2]
+            if not following or following in "\n-+*•" or following.isupper() or following.isdigit():
+                return index
+            continue
+        if character == ";" or (character == "." and index + 1 < len(text) and text[index + 1].isspace()):
             return index
-        if text[index] in "(“\"":
+        if character in "(“\"":
             return index
     return window_end
 
