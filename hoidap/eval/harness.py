@@ -8,6 +8,7 @@ vectors come from :class:`CachedEmbedder`, so only text never seen before is emb
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import time
@@ -84,6 +85,7 @@ class RunInfo(BaseModel):
     baseline_chunks: int | None = None
     embedded_passages: int = 0  # passages that had to be embedded (not found in the cache)
     git: str | None = None
+    load_average: float | None = Field(default_factory=lambda: os.getloadavg()[0] if hasattr(os, "getloadavg") else None)
     machine: str = Field(default_factory=lambda: f"{platform.machine()} {platform.python_version()}")
 
 

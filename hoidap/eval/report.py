@@ -84,12 +84,17 @@ def fmt(name: str, value: float | None) -> str:
     return f"{value:.3f}"
 
 
+LOWER_IS_BETTER = {"answerable_refused", "error_rate"}
+
+
 def fmt_lead(name: str, ours: float | None, theirs: float | None) -> str:
+    """How far hoidap is ahead: positive = better, whichever way the metric points; latency as a ratio."""
     if ours is None or theirs is None:
         return "—"
     if name.endswith("_ms"):
         return f"×{ours / theirs:.1f}" if theirs > 0 else "—"
-    return f"{ours - theirs:+.3f}"
+    lead = theirs - ours if name in LOWER_IS_BETTER else ours - theirs
+    return f"{lead:+.3f}"
 
 
 def _systems(result: EvalResult) -> list[str]:
@@ -116,6 +121,9 @@ def render_header(result: EvalResult) -> list[str]:
         f"{run.started_at} UTC{git} · {run.questions} questions{limit} × 2 forms (accented, unaccented) · "
         f"{mode} · top_k {run.top_k} · {run.seconds:.0f} s in all (setup {run.setup_seconds:.0f} s) · {run.machine}"
     )
+    if run.load_average is not None:
+        # Latency is wall-clock: on a shared 2-core machine another busy process shows up here.
+        lines[-1] += f" · load average {run.load_average:.1f} at start"
     lines.append("")
     details = [f"corpus `{run.corpus}`"]
     if run.embedder:
@@ -142,8 +150,9 @@ def render_headline(metrics: Mapping[str, float], systems: list[str]) -> list[st
     lines = [
         "## hoidap vs baselines",
         "",
-        "Same machine, same run, same questions. *lead* = hoidap − baseline (for latency: how many "
-        "times slower hoidap is). ↓ marks metrics where lower is better.",
+        "Same machine, same run, same questions. *lead*: how far hoidap is ahead of the baseline "
+        "(positive = hoidap better, also for ↓ metrics, where lower is better); for latency, how many "
+        "times slower hoidap is.",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),

@@ -90,3 +90,12 @@ def test_results_round_trip_and_plots_are_pngs(tmp_path: Path):
         assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plot.stat().st_size > 5000
     report = render_report(again, [p.name for p in plots])
     assert "![systems.png](systems.png)" in report
+
+
+def test_lead_is_positive_when_hoidap_is_better_whichever_way_the_metric_points():
+    from hoidap.eval.report import fmt_lead
+
+    assert fmt_lead("correct", 0.8, 0.4) == "+0.400"
+    assert fmt_lead("answerable_refused", 0.02, 0.0) == "-0.020"  # hoidap refuses more: behind
+    assert fmt_lead("latency_p50_ms", 100.0, 50.0) == "×2.0"
+    assert fmt_lead("correct", None, 0.4) == "—"
