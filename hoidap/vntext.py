@@ -113,6 +113,15 @@ _CASE_SENSITIVE_ABBREVIATIONS = {"TU", "ĐU"}
 _GLUED_CODE = re.compile(r"\b(nq|ct|ctr|kh|cv|kl|qđ|qd)(\d{1,4})\b", re.IGNORECASE)
 
 
+# Upper-case Latin letters with Vietnamese diacritics ("À".."Ỹ" as a range would also take in the
+# lower-case ones that Unicode interleaves with them).
+UPPERCASE_LETTERS = "A-Z" + "".join(
+    ch
+    for ch in map(chr, range(0x00C0, 0x1EFA))
+    if ch.isupper() and unicodedata.name(ch, "").startswith("LATIN")
+)
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

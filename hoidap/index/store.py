@@ -45,6 +45,8 @@ class Manifest(BaseModel):
     built_at: str
     documents: dict[str, str]  # source -> content hash
     chunk_count: int
+    # How documents were parsed and cut into chunks; an index built by other rules is rebuilt.
+    pipeline: str = ""
     dense_kind: str
 
 
@@ -151,6 +153,7 @@ class IndexStore:
         embedder: str,
         dimension: int,
         flat_max_vectors: int,
+        pipeline: str = "",
     ) -> Manifest:
         """Build a complete new version beside the current one, then swap it in atomically."""
         if len(chunks) != len(vectors):
@@ -169,6 +172,7 @@ class IndexStore:
                 built_at=stamp.isoformat(timespec="seconds"),
                 documents={d.source: d.content_hash for d in documents},
                 chunk_count=len(chunks),
+                pipeline=pipeline,
                 dense_kind=dense.kind,
             )
             _write_jsonl(staging / "documents.jsonl", list(documents))

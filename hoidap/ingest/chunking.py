@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from hoidap.domain import Chunk, Document, DocumentMetadata, SectionNode
 from hoidap.ingest.structure import HEADER_LABEL, RECIPIENTS_LABEL, SIGNATURE_LABEL, classify_heading
-from hoidap.vntext import strip_markdown
+from hoidap.vntext import UPPERCASE_LETTERS, strip_markdown
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A sentence ends with . ! ? or ; followed by whitespace and an upper-case letter, digit,
 # bullet or opening parenthesis/quote.
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZĐÀ-Ỹ0-9\-+*(“\"])")
+_SENTENCE_END = re.compile(rf"(?<=[.!?;:])\s+(?=[{UPPERCASE_LETTERS}0-9\-+*(“\"])")
 _MIN_INTRO_CHARS = 60
 _BULLET_START = re.compile(r"^[-+•*]\s")
 

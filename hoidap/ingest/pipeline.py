@@ -25,6 +25,8 @@ from hoidap.ingest.metadata import extract_metadata
 from hoidap.ingest.structure import parse_sections
 
 ProgressCallback = Callable[[int, int], None]
+# Bump when structure parsing, metadata rules or chunking change: existing indexes are rebuilt.
+PIPELINE_VERSION = 2
 
 
 @dataclass
@@ -38,9 +40,11 @@ class IngestReport:
     chunks: int = 0
     index_version: str | None = None
 
+    rebuilt: bool = False  # parsing/chunking rules changed since the last build
+
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.rebuilt)
 
 
 def doc_id_for(source: str) -> str:
@@ -109,13 +113,22 @@ class Ingestor:
         self.flat_max_vectors = flat_max_vectors
         self.dense_max_chars = dense_max_chars
 
+    @property
+    def pipeline_signature(self) -> str:
+        """Identifies the parsing and chunking rules; bump PIPELINE_VERSION when they change."""
+        return (
+            f"v{PIPELINE_VERSION}:chunk{self.chunker.max_chars}:overlap{self.chunker.overlap}:"
+            f"dense{self.dense_max_chars}"
+        )
+
     def _previous(self, rebuild: bool) -> LoadedIndex | None:
         if rebuild or not self.store.exists():
             return None
         try:
-            return self.store.load(expected_embedder=self.embedder.name)
+            previous = self.store.load(expected_embedder=self.embedder.name)
         except IndexNotReady:
             return None  # another embedder or an old format: everything is re-embedded
+        return previous
 
     def ingest(
         self,
@@ -171,6 +184,13 @@ class Ingestor:
                 report.removed.append(source)
             else:
                 kept[source] = old
+        if previous is not None and previous.manifest.pipeline != self.pipeline_signature:
+            # The index was cut by other rules: every kept document is parsed again from its
+            # stored text (so documents whose files are gone are not lost) and re-embedded.
+            fresh.extend(build_document(d.source, d.text, d.content_hash) for d in kept.values())
+            kept = {}
+            previous = None
+            report.rebuilt = True
         _give_unique_ids(kept, fresh)
 
         if not report.changed and previous is not None:
@@ -187,6 +207,7 @@ class Ingestor:
             embedder=self.embedder.name,
             dimension=self.embedder.dimension,
             flat_max_vectors=self.flat_max_vectors,
+            pipeline=self.pipeline_signature,
         )
         report.documents = len(documents)
         report.chunks = len(chunks)

@@ -22,6 +22,7 @@ from hoidap.qa.question import STOPWORDS, Question
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
     DOC_NUMBER_PATTERN,
+    UPPERCASE_LETTERS,
     doc_number_key,
     expand_abbreviations,
     fold_diacritics,
@@ -661,7 +662,7 @@ class Composer:
         return Evidence(evidence.chunk, start, end, evidence.score, evidence.retrieval_score)
 
 
-_SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ0-9\-+*(“\"])")
+_SENTENCE_BOUNDARY = re.compile(rf"(?<=[.!?])\s+(?=[{UPPERCASE_LETTERS}0-9\-+*(“\"])")
 
 
 def full_sentence_spans(text: str, span: Span) -> list[Span]:
