@@ -83,7 +83,8 @@ def ingest(
         err_console.print(f"[red]✗[/] {reason}", highlight=False)
     summary = (
         f"Thêm {len(report.added)}, cập nhật {len(report.updated)}, giữ nguyên {len(report.unchanged)}, "
-        f"xóa {len(report.removed)}, lỗi {len(report.failed)} — chỉ mục có {report.documents} văn bản, "
+        f"xóa {len(report.removed)}, lỗi {len(report.failed)}{', xây lại theo quy tắc tách đoạn mới' if report.rebuilt else ''}"
+        f" — chỉ mục có {report.documents} văn bản, "
         f"{report.chunks} đoạn (phiên bản {report.index_version})."
     )
     console.print(summary, highlight=False)

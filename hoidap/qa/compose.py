@@ -516,7 +516,12 @@ class Composer:
         units = self.best_units(question, hits)
         if not units:
             return Draft(answerable=False, refusal="không tìm thấy đoạn văn bản liên quan")
-        if question.intent == "list" or self._is_heading(units[0]) or self._is_intro(units[0]):
+        if (
+            question.intent == "list"
+            or self._is_heading(units[0])
+            or self._is_intro(units[0])
+            or self._asks_about_item_actor(question, units[0])
+        ):
             listed = self._list_answer(question, units[0])
             if listed is not None:
                 return listed
@@ -555,6 +560,16 @@ class Composer:
     def _covered_terms(self, question: Question, text: str) -> set[str]:
         present = self._terms(text)
         return {t for t in question.content_terms if t in present}
+
+    def _asks_about_item_actor(self, question: Question, evidence: Evidence) -> bool:
+        """"Ban Xây dựng Đảng làm gì?" when the passage sits in the item headed by that body
+        ("3. Ban Xây dựng Đảng Đảng ủy phường"): the whole item is the answer."""
+        if question.intent not in ("actor", "content", "list") or not evidence.chunk.section_path:
+            return False
+        heading = evidence.chunk.section_path[-1]
+        if not _ACTOR_WORDS.search(heading) or not re.match(r"^\d+(\.\d+)*\.?\s", heading):
+            return False
+        return self.coverage_of_text(re.sub(r"^[\d.]+\s*", "", heading.rstrip(" …")), question.folded) >= 0.6
 
     def _is_intro(self, evidence: Evidence) -> bool:
         """A sentence that announces a list ("…, trong đó:"): the answer is in what follows."""
@@ -600,7 +615,8 @@ class Composer:
             if self._is_heading(Evidence(lines[0][0], lines[0][1].start, lines[0][1].end, 0, 0)):
                 keep.add(0)
             used = sum(lines[i][1].end - lines[i][1].start for i in keep)
-            floor = 0.35 * max(line_score(i) for i in range(len(lines)))
+            # The heading matches by construction; the floor is set by the lines under it.
+            floor = 0.35 * max((line_score(i) for i in range(len(lines)) if i not in keep), default=0.0)
             for index in sorted(range(len(lines)), key=lambda i: -line_score(i)):
                 if index in keep:
                     continue
