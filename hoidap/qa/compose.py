@@ -550,6 +550,8 @@ class Composer:
         best_first = chosen[0]
         chosen = [best_first] + sorted(chosen[1:], key=lambda e: (e.chunk.doc_id != best_first.chunk.doc_id, e.chunk.doc_id, e.start))
         sentences = [(clean_for_answer(self._text(e)), i) for i, e in enumerate(chosen)]
+        if question.intent == "actor":
+            sentences = [(self._with_actor_heading(e, text), i) for (text, i), e in zip(sentences, chosen, strict=True)]
         if len({e.chunk.doc_id for e in chosen}) > 1:
             sentences = [
                 (f"Theo {document_label(self.documents[e.chunk.doc_id].metadata, e.chunk.source)}: {text}", i)
@@ -560,6 +562,20 @@ class Composer:
     def _covered_terms(self, question: Question, text: str) -> set[str]:
         present = self._terms(text)
         return {t for t in question.content_terms if t in present}
+
+    def _with_actor_heading(self, evidence: Evidence, text: str) -> str:
+        """Name the body a task belongs to when only the item heading names it:
+        "Ban Tuyên giáo Đảng ủy phường: Thường xuyên định hướng …" (the heading is the quote's
+        section, shown with its citation)."""
+        if not evidence.chunk.section_path:
+            return text
+        heading = evidence.chunk.section_path[-1].rstrip(" …")
+        if not re.match(r"^\d+(\.\d+)*\.?\s", heading) or not _ACTOR_WORDS.search(heading):
+            return text
+        actor = re.sub(r"^[\d.]+\s*", "", heading).rstrip(":")
+        if fold_diacritics(actor).lower() in fold_diacritics(text).lower() or len(actor) > 90:
+            return text
+        return f"{actor}: {text[0].lower() + text[1:] if text[:2].istitle() else text}"
 
     def _asks_about_item_actor(self, question: Question, evidence: Evidence) -> bool:
         """"Ban Xây dựng Đảng làm gì?" when the passage sits in the item headed by that body
