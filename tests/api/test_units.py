@@ -62,3 +62,16 @@ def test_validation_errors_are_described_in_vietnamese() -> None:
     code, message = describe_validation_error([{"type": "less_than_equal", "loc": ("body", "top_k"), "ctx": {"le": 20}}])
     assert code == "out_of_range" and "20" in message
     assert describe_validation_error([])[0] == "invalid_request"
+
+
+def test_result_cache_is_lru_and_keyed_by_normalised_question() -> None:
+    from hoidap.api.state import ResultCache
+
+    cache: ResultCache[str] = ResultCache(size=2)
+    cache.put("bảo  hiểm ", 5, "a")
+    assert cache.get("ba\u0309o hie\u0302\u0309m", 5) == "a"  # NFD and spacing do not matter
+    assert cache.get("bảo hiểm", 3) is None  # top_k does
+    cache.put("q2", 5, "b")
+    cache.put("q3", 5, "c")  # evicts the least recently used
+    assert cache.get("q2", 5) == "b" and cache.get("q3", 5) == "c" and cache.get("bảo hiểm", 5) is None
+    assert ResultCache[str](size=0).get("x", 1) is None
