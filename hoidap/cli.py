@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hoidap.api.commands import serve
+from hoidap.bot.commands import bot_app
 from hoidap.eval.commands import eval_command
 from hoidap.index.embedder import EmbedderUnavailable, make_embedder
 from hoidap.index.store import IndexNotReady, IndexStore
@@ -161,6 +162,7 @@ def search(
 
 app.command("serve")(serve)
 app.command("eval")(eval_command)
+app.add_typer(bot_app, name="bot")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -68,6 +68,29 @@ class Settings(BaseSettings):
     # once in <data_dir>/records.key (so hashes stay stable across restarts).
     records_secret: SecretStr | None = None
 
+    # ---------- chat bots (hoidap.bot) ----------
+    # When set, bots ask this HTTP API (bots as separate containers); unset = answer in-process.
+    api_url: str | None = None
+    telegram_token: SecretStr | None = None
+    # Telegram echoes this in X-Telegram-Bot-Api-Secret-Token on every webhook call; unset = webhook off.
+    telegram_webhook_secret: SecretStr | None = None
+    # Bot API base; tests and self-hosted Bot API servers point it elsewhere ("<base><token>/<method>").
+    telegram_api_base: str = "https://api.telegram.org/bot"
+    telegram_file_base: str = "https://api.telegram.org/file/bot"
+    # Per chat user: questions per minute and burst (0 = no limit); answering costs CPU, spam should not.
+    bot_rate_limit_per_minute: int = 6
+    bot_rate_limit_burst: int = 3
+    # Broadcast pace: Telegram allows about 30 messages per second overall; stay well below.
+    broadcast_per_second: float = 20.0
+    zalo_app_id: str | None = None
+    zalo_oa_secret: SecretStr | None = None
+    zalo_access_token: SecretStr | None = None
+    zalo_refresh_token: SecretStr | None = None
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    # Webhook events whose timestamp is further than this from now are refused (replays).
+    zalo_max_event_age_seconds: int = 300
+
     @cached_property
     def index_root(self) -> Path:
         return self.data_dir / "index"

@@ -26,6 +26,7 @@ from hoidap.api.models import IngestJob
 from hoidap.api.routes import answers, documents, feedback, health, pages
 from hoidap.api.routes.pages import STATIC_DIR
 from hoidap.api.state import ServiceHolder
+from hoidap.bot import webhooks
 from hoidap.index.embedder import make_embedder
 from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
@@ -143,7 +144,7 @@ def create_app(
     )
     app.state.context = context
     install_error_handlers(app)
-    for router in (answers.router, feedback.router, documents.router, health.router, pages.router):
+    for router in (answers.router, feedback.router, documents.router, health.router, pages.router, webhooks.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

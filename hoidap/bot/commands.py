@@ -1,0 +1,60 @@
+"""`hoidap bot telegram` (long polling) and `hoidap bot broadcast --topic …` (digest to subscribers)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated
+
+import typer
+
+from hoidap.settings import Settings
+
+bot_app = typer.Typer(help="Bot Telegram/Zalo: trả lời câu hỏi và gửi bản tin.", no_args_is_help=True)
+
+
+def _dialogue(settings: Settings):  # type: ignore[no-untyped-def]
+    from hoidap.bot.core import Dialogue, make_backend
+    from hoidap.records.subscriptions import SQLiteSubscriptions
+
+    return Dialogue(make_backend(settings), SQLiteSubscriptions(settings.records_path), settings)
+
+
+@bot_app.command("telegram")
+def run_telegram() -> None:
+    """Run the Telegram bot with long polling (HOIDAP_TELEGRAM_TOKEN)."""
+    from hoidap.bot.telegram import build_application
+
+    settings = Settings()
+    if settings.telegram_token is None:
+        typer.echo("Lỗi: chưa đặt HOIDAP_TELEGRAM_TOKEN (mã bot lấy từ @BotFather).", err=True)
+        raise typer.Exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # every poll would be logged with the token in the URL
+    build_application(settings, _dialogue(settings)).run_polling(drop_pending_updates=False)
+
+
+@bot_app.command("broadcast")
+def run_broadcast(
+    topic: Annotated[str, typer.Option("--topic", help="Chủ đề bản tin, ví dụ \"bảo hiểm y tế\"")],
+    channel: Annotated[str, typer.Option(help="telegram hoặc zalo")] = "telegram",
+) -> None:
+    """Send a short, cited digest on a topic to every subscribed chat; prints sent/failed counts."""
+    settings = Settings()
+    dialogue = _dialogue(settings)
+    if channel == "zalo":
+        from hoidap.bot.zalo import ZaloBot, ZaloClient, broadcast
+
+        sent, failed = broadcast(ZaloBot(dialogue, ZaloClient(settings)), topic)
+        typer.echo(f"Đã gửi {sent}, lỗi {failed}.")
+        return
+    from hoidap.bot.telegram import broadcast as telegram_broadcast
+    from hoidap.bot.telegram import build_application
+
+    async def run() -> None:
+        application = build_application(settings, dialogue, updater=False)
+        async with application:
+            report = await telegram_broadcast(application, dialogue, topic, settings.broadcast_per_second)
+        typer.echo(f"Đã gửi {report.sent}, lỗi {report.failed}, tự hủy đăng ký {report.unsubscribed} (đã chặn bot).")
+
+    asyncio.run(run())

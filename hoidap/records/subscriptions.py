@@ -1,0 +1,73 @@
+"""Digest subscriptions of the bots' propaganda channel (``/dangky``, Zalo ``follow``).
+
+Unlike conversation ids, subscribed chat ids are stored in clear: a broadcast has to address them.
+The person asked for it (``/dangky`` or following the OA) and ``/huy``/``unfollow``/a blocked bot
+deletes the row, so nothing is kept about people who left.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS subscriptions (
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (channel, chat_id)
+);
+"""
+
+
+class SubscriptionStore(Protocol):
+    def subscribe(self, channel: str, chat_id: str) -> bool:
+        """True when the chat was not subscribed before."""
+        ...
+
+    def unsubscribe(self, channel: str, chat_id: str) -> bool:
+        """True when the chat was subscribed."""
+        ...
+
+    def subscribers(self, channel: str) -> list[str]: ...
+
+
+class SQLiteSubscriptions:
+    """Subscriptions in a table of the records database (its own connection, same WAL file)."""
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def subscribe(self, channel: str, chat_id: str) -> bool:
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO subscriptions VALUES (?, ?, ?)",
+                (channel, str(chat_id), datetime.now(UTC).isoformat()),
+            )
+        return cursor.rowcount == 1
+
+    def unsubscribe(self, channel: str, chat_id: str) -> bool:
+        with self._lock:
+            cursor = self._db.execute(
+                "DELETE FROM subscriptions WHERE channel = ? AND chat_id = ?", (channel, str(chat_id))
+            )
+        return cursor.rowcount == 1
+
+    def subscribers(self, channel: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT chat_id FROM subscriptions WHERE channel = ? ORDER BY created_at", (channel,)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
