@@ -67,10 +67,10 @@ ACTORS = sorted(
 # Words a claim adds that say nothing about its content ("phải", "sẽ", "theo văn bản").
 _CLAIM_FILLER = frozenset(
     """phai se dat den tu nam tren it nhat toi thieu tang them cua do ve la co duoc tro len muc
-    ty ti le phan tram so nguoi dan ban hanh ky yeu cau ngay thang""".split()
+    ty ti le phan tram so nguoi dan ban hanh yeu cau ngay thang""".split()
 )
 _FIGURE = re.compile(
-    r"(?<![\d/,.])(?!(?:19|20)\d\d\b)(\d+(?:[.,]\d+)?)\s?(%|phần trăm|cm|tuổi(?!\s+thọ)|năm|lần)(?!\w)", re.IGNORECASE
+    r"(?<![\d/,.-])(?!(?:19|20)\d\d\b)(\d+(?:[.,]\d+)?)\s?(%|phần trăm|cm|tuổi(?!\s+thọ)|năm|lần)(?!\w)", re.IGNORECASE
 )
 _SPELLED_ONCE = re.compile(r"\b(một|1|01) lần\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d/])(20\d\d)\b")
@@ -349,26 +349,27 @@ class ClaimChecker:
         return coverage if coverage >= 0.75 else 0.0
 
     def _check_targets(self, parsed: ParsedClaim) -> ClaimCheck | None:
+        """The claim's figure against the targets on the same metric with the same unit."""
+        if not parsed.figures:
+            return None  # a year alone does not say which target is meant
         scored = [(self._about(parsed, t), t) for t in self.targets if t.kind == "quantified"]
         scored = [(s, t) for s, t in scored if s > 0]
-        if not scored or not (parsed.figures or parsed.years):
-            return None
-        top = max(s for s, _ in scored)
-        relevant = [t for s, t in sorted(scored, key=lambda st: -st[0]) if s >= top - 0.2]
-        for value, unit in parsed.figures or [(None, None)]:  # type: ignore[list-item]
-            same_unit = [t for t in relevant if unit is None or t.unit == unit]
-            if not same_unit:
+        for value, unit in parsed.figures:
+            candidates = [(s, t) for s, t in scored if t.unit == unit]
+            if not candidates:
                 continue
-            agreeing = [t for t in same_unit if value is None or abs((t.value or 0) - value) < 1e-6]
+            top = max(s for s, _ in candidates)
+            same_unit = [t for s, t in sorted(candidates, key=lambda st: -st[0]) if s >= top - 0.2]
+            agreeing = [t for t in same_unit if abs((t.value or 0) - value) < 1e-6]
             in_year = [t for t in same_unit if not parsed.years or t.year is None or t.year in parsed.years]
             if agreeing and in_year and set(map(id, agreeing)) & set(map(id, in_year)):
                 chosen = [t for t in agreeing if t in in_year]
                 return self._verdict(parsed, "supported", None, "Các văn bản nêu chỉ tiêu này: ", chosen)
             if agreeing and parsed.years:
                 return self._verdict(parsed, "contradicted", "year", "Năm trong văn bản khác: ", agreeing)
-            if in_year and value is not None:
+            if in_year:
                 return self._verdict(parsed, "contradicted", "value", "Con số trong văn bản khác: ", in_year)
-            if value is not None and not parsed.years:
+            if not parsed.years:
                 return self._verdict(parsed, "contradicted", "value", "Con số trong văn bản khác: ", same_unit)
             return ClaimCheck(
                 claim=parsed.text,
