@@ -12,7 +12,9 @@ import asyncio
 import html
 import logging
 import re
+import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pydantic import BaseModel
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -26,6 +28,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from hoidap.bot.core import INTERNAL_ERROR_TEXT, Dialogue, Reply
 from hoidap.settings import Settings
@@ -266,6 +269,8 @@ async def _send_all(application: Application, chat_id: str, messages: list[str])
         try:
             await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
         except RetryAfter as error:
-            wait = error.retry_after
-            await asyncio.sleep(wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait))
+            with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta later
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                wait = error.retry_after
+            await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
             await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)

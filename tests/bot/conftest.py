@@ -83,7 +83,7 @@ def dialogue(tiny_service: QAService, records: SQLiteRecords, subscriptions: SQL
 
 @pytest.fixture
 def fake_telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(blocked={"666"}, throttle_once={"777"}) as server:
+    with FakeTelegram(blocked={"666"}, throttle_once={"777"}, failing={"888"}) as server:
         yield server
 
 

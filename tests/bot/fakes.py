@@ -48,7 +48,7 @@ class _Server:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self) -> _Server:
         self.thread.start()
@@ -67,9 +67,12 @@ class _Server:
 
 
 class FakeTelegram(_Server):
-    def __init__(self, blocked: set[str] | None = None, throttle_once: set[str] | None = None) -> None:
+    def __init__(
+        self, blocked: set[str] | None = None, throttle_once: set[str] | None = None, failing: set[str] | None = None
+    ) -> None:
         super().__init__()
         self.blocked = blocked or set()
+        self.failing = failing or set()  # chats whose messages get a 502 (a Bot API outage)
         self.throttle_once = set(throttle_once or ())
         self._message_id = 100
 
@@ -90,6 +93,8 @@ class FakeTelegram(_Server):
             chat = params.get("chat_id", "")
             if chat in self.blocked:
                 return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            if chat in self.failing:
+                return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
             if chat in self.throttle_once:
                 self.throttle_once.discard(chat)
                 return 429, {

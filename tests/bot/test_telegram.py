@@ -142,3 +142,9 @@ def test_internal_error_gives_polite_message_and_keeps_running(
     run_updates(_settings(settings, fake_telegram), broken, [text_update("BHYT?"), text_update("/start")])
     texts = [m["text"] for m in fake_telegram.sent()]
     assert "Xin lỗi" in texts[0] and "Xin chào" in texts[1]
+
+
+def test_bot_api_outage_does_not_stop_the_bot(settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram) -> None:
+    run_updates(_settings(settings, fake_telegram), dialogue, [text_update("BHYT 2030?", chat_id=888), text_update("/start")])
+    delivered = [m for m in fake_telegram.sent() if m["chat_id"] == "1001"]
+    assert len(delivered) == 1 and "Xin chào" in delivered[0]["text"]

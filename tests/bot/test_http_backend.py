@@ -1,0 +1,45 @@
+"""HOIDAP_API_URL mode: the dialogue asks the real API app over HTTP (uvicorn on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from hoidap.api.app import create_app
+from hoidap.bot.core import Dialogue, HttpQA
+from hoidap.qa.service import QAService
+from hoidap.records.subscriptions import SQLiteSubscriptions
+from hoidap.settings import Settings
+
+
+@pytest.fixture
+def api_url(settings: Settings, tiny_service: QAService) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, service=tiny_service), port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+
+
+def test_dialogue_over_http_answers_rejects_and_takes_feedback(
+    api_url: str, settings: Settings, subscriptions: SQLiteSubscriptions
+) -> None:
+    dialogue = Dialogue(HttpQA(api_url), subscriptions, settings)
+    reply = dialogue.answer("telegram", "42", "42", "den nam 2030 ty le bao phu bhyt dat bao nhieu")
+    assert reply.answerable and "98%" in reply.text and reply.citations and reply.answer_id
+    assert "Cảm ơn" in dialogue.feedback(reply.answer_id, True)
+    assert "quá hạn" in dialogue.feedback("no-such-answer", True)
+    assert "không có chữ" in dialogue.answer("telegram", "42", "42", "???").text
+    assert "72-NQ/TW" in dialogue.sources().text
