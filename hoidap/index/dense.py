@@ -21,17 +21,17 @@ class DenseIndex:
         return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
 
     @classmethod
-    def build(cls, vectors: np.ndarray, flat_max_vectors: int = 20000) -> DenseIndex:
+    def build(cls, vectors: np.ndarray, flat_max_vectors: int = 50000) -> DenseIndex:
         """Exact search (IndexFlatIP) up to ``flat_max_vectors``; HNSW beyond, where a flat
-        scan stops being cheap (see bench/dense_scaling.py)."""
+        scan costs more than the query embedding (see bench/dense_scaling.py)."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dimension = vectors.shape[1]
         if len(vectors) <= flat_max_vectors:
             index: faiss.Index = faiss.IndexFlatIP(dimension)
         else:
             index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
-            index.hnsw.efSearch = 64
+            index.hnsw.efConstruction = 120
+            index.hnsw.efSearch = 256
         if len(vectors):
             index.add(vectors)
         return cls(index)
