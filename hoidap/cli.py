@@ -18,6 +18,7 @@ from hoidap.index.embedder import EmbedderUnavailable, make_embedder
 from hoidap.index.store import IndexNotReady, IndexStore
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
+from hoidap.propaganda import commands as propaganda_commands
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import QAService, QuestionRejected
 from hoidap.settings import Settings
@@ -162,6 +163,9 @@ def search(
 
 app.command("serve")(serve)
 app.command("eval")(eval_command)
+app.command("points")(propaganda_commands.points)
+app.command("targets")(propaganda_commands.targets)
+app.command("check")(propaganda_commands.check)
 app.add_typer(bot_app, name="bot")
 
 

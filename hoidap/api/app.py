@@ -23,7 +23,7 @@ from hoidap.api.library import DocumentLibrary
 from hoidap.api.limits import BodySizeLimit, RateLimit, TokenBucketLimiter
 from hoidap.api.metrics import Metrics, MetricsMiddleware
 from hoidap.api.models import IngestJob
-from hoidap.api.routes import answers, documents, feedback, health, pages
+from hoidap.api.routes import answers, documents, feedback, health, pages, propaganda
 from hoidap.api.routes.pages import STATIC_DIR
 from hoidap.api.state import ServiceHolder
 from hoidap.bot import webhooks
@@ -146,6 +146,7 @@ def create_app(
     install_error_handlers(app)
     for router in (answers.router, feedback.router, documents.router, health.router, pages.router, webhooks.router):
         app.include_router(router)
+    app.include_router(propaganda.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Added innermost first: metrics see every response, including 413 and 429 from the limits.

@@ -75,6 +75,10 @@ _FIGURE = re.compile(
 _SPELLED_ONCE = re.compile(r"\b(một|1|01) lần\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d/])(20\d\d)\b")
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_KIND_BEFORE = re.compile(
+    r"(?:Nghị quyết|Chỉ thị|Chương trình hành động|Chương trình|Công văn|Kết luận|Kế hoạch|Quyết định)"
+    r"(?: số)?\s*$"
+)
 _ABBREVIATION_KEYS = frozenset(fold_diacritics(k).lower() for k in ABBREVIATIONS)
 _UNITS = {"%": "%", "phần trăm": "%", "cm": "cm", "tuổi": "tuổi", "năm": "năm", "lần": "lần/năm"}
 
@@ -165,6 +169,7 @@ class _Mention:
     end: int  # end of the context: up to the next ";" or line end
     date: str | None
     issuer: str | None
+    number_at: int  # where the number itself starts
 
 
 class ClaimChecker:
@@ -226,8 +231,10 @@ class ClaimChecker:
                 if issuer_match:
                     actors = _actors_in(issuer_match.group(1))
                     issuer = actors[0] if actors else None
+                kind = _KIND_BEFORE.search(text, max(0, match.start() - 40), match.start())
+                start = kind.start() if kind else match.start()  # quote "Nghị quyết số 72-NQ/TW …"
                 found.setdefault(doc_number_key(match.group(0)), []).append(
-                    _Mention(document, match.start(), end, date, issuer)
+                    _Mention(document, start, end, date, issuer, match.start())
                 )
         return found
 
@@ -331,8 +338,8 @@ class ClaimChecker:
     @staticmethod
     def _written(mention: _Mention) -> str:
         text = mention.document.text
-        match = DOC_NUMBER_PATTERN.match(text, mention.start)
-        return match.group(0) if match else text[mention.start : mention.start + 12]
+        match = DOC_NUMBER_PATTERN.match(text, mention.number_at)
+        return match.group(0) if match else text[mention.number_at : mention.number_at + 12]
 
     # ------------------------------------------------------------------ targets
     def _about(self, parsed: ParsedClaim, target: Target) -> float:
@@ -489,9 +496,18 @@ def _vn_dates(dates: set[str]) -> str:
     return ", ".join(out)
 
 
+def _short_title(target: Target) -> str:
+    if target.doc_number:
+        return f"văn bản số {target.doc_number}"
+    title = target.doc_title
+    if len(title) <= 70:
+        return title
+    return title[:70].rsplit(" ", 1)[0] + "…"
+
+
 def _target_list(targets: list[Target]) -> str:
     pieces = []
     for target in targets:
         when = f" ({target.period})" if target.period else ""
-        pieces.append(f"{target.metric} {target.display or ''}{when} — {target.doc_title[:60]}".replace("  ", " "))
+        pieces.append(f"{target.metric} {target.display or ''}{when} — {_short_title(target)}".replace("  ", " "))
     return "; ".join(pieces)

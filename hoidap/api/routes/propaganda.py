@@ -1,0 +1,52 @@
+"""For propaganda officers: POST /v1/talking-points, GET /v1/targets, POST /v1/check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+
+from hoidap.api.deps import ServingDep
+from hoidap.api.errors import clean_text
+from hoidap.api.models import StrictRequest
+from hoidap.api.routes.responses import errors
+from hoidap.propaganda.claims import ClaimCheck
+from hoidap.propaganda.points import MAX_POINTS, TalkingPoints
+from hoidap.propaganda.service import TargetTable, propaganda_for
+
+router = APIRouter(prefix="/v1", tags=["tuyên truyền"])
+
+
+class TalkingPointsRequest(StrictRequest):
+    topic: str = Field(description="Chủ đề, có dấu hoặc không dấu.", examples=["bảo hiểm y tế"])
+    max_points: int = Field(default=MAX_POINTS, ge=1, le=MAX_POINTS, description="Số điểm tối đa (1–7).")
+
+
+class CheckRequest(StrictRequest):
+    claim: str = Field(description="Nhận định cần đối chiếu.", examples=["Đến 2030 BHYT phải phủ 100% dân số"])
+
+
+@router.post("/talking-points", response_model=TalkingPoints, responses=errors(413, 422, 429, 503))
+def talking_points(body: TalkingPointsRequest, serving: ServingDep) -> TalkingPoints:
+    """3–7 điểm tuyên truyền ngắn về một chủ đề, mỗi điểm trích nguyên văn và có nguồn."""
+    topic = clean_text(body.topic, "topic", code="topic_invalid")
+    return propaganda_for(serving.service).talking_points(topic, body.max_points)
+
+
+@router.get("/targets", response_model=TargetTable, responses=errors(422, 429, 503))
+def targets(
+    serving: ServingDep,
+    q: Annotated[str | None, Query(max_length=200, description="Từ khóa: bảo hiểm y tế, tuổi thọ, BHYT…")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="Năm mục tiêu, ví dụ 2030")] = None,
+) -> TargetTable:
+    """Bảng chỉ tiêu: mọi chỉ tiêu định lượng trong văn bản, kèm trích dẫn nguyên văn."""
+    query = clean_text(q, "q", code="query_invalid") if q else None
+    return propaganda_for(serving.service).target_table(query, year)
+
+
+@router.post("/check", response_model=ClaimCheck, responses=errors(413, 422, 429, 503))
+def check(body: CheckRequest, serving: ServingDep) -> ClaimCheck:
+    """Đối chiếu một nhận định với văn bản: supported, contradicted (kèm điều văn bản thực sự ghi) hoặc not_found."""
+    claim = clean_text(body.claim, "claim", code="claim_invalid")
+    return propaganda_for(serving.service).check(claim)

@@ -1,0 +1,71 @@
+"""One entry point for channels (API, CLI, bots): talking points, targets and claim checks on a QAService.
+
+Targets and the claim checker are derived from the index's documents once per loaded index
+(a new index version is a new QAService, hence a fresh ``PropagandaService``).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+from pydantic import BaseModel
+
+from hoidap.propaganda.claims import ClaimCheck, ClaimChecker
+from hoidap.propaganda.points import MAX_POINTS, TalkingPoints, build_talking_points
+from hoidap.propaganda.targets import Target, extract_all, filter_targets
+from hoidap.qa.service import QAService, QuestionRejected
+from hoidap.vntext import expand_colloquial
+
+_RETRIEVED_PASSAGES = 20
+
+
+class TargetTable(BaseModel):
+    targets: list[Target]
+    groups: dict[str, list[int]]  # group key → indexes into ``targets`` of the same target in several documents
+
+
+class PropagandaService:
+    def __init__(self, qa: QAService) -> None:
+        self.qa = qa
+        self.documents = qa.index.documents
+        self.targets = extract_all(self.documents)
+        self.checker = ClaimChecker(self.documents, self.targets)
+
+    def talking_points(self, topic: str, max_points: int = MAX_POINTS) -> TalkingPoints:
+        cleaned = self._validate(topic, "Chủ đề")
+        hits = self.qa.retriever.search(expand_colloquial(cleaned), k=_RETRIEVED_PASSAGES).hits
+        return build_talking_points(
+            cleaned, self.documents, self.targets, [(h.chunk, h.score) for h in hits], max_points
+        )
+
+    def target_table(self, query: str | None = None, year: int | None = None) -> TargetTable:
+        rows = filter_targets(self.targets, query, year)
+        groups: dict[str, list[int]] = {}
+        for i, row in enumerate(rows):
+            if row.kind == "quantified":
+                groups.setdefault(row.group_key, []).append(i)
+        return TargetTable(targets=rows, groups={k: v for k, v in groups.items() if len(v) > 1})
+
+    def check(self, claim: str) -> ClaimCheck:
+        return self.checker.check(self._validate(claim, "Nhận định"))
+
+    def _validate(self, text: str, what: str) -> str:
+        try:
+            return self.qa.validate_question(text)
+        except QuestionRejected as error:
+            # the core's messages speak of a question; say what was actually sent
+            raise QuestionRejected(error.code, error.message.replace("Câu hỏi", what)) from error
+
+
+_services: weakref.WeakKeyDictionary[QAService, PropagandaService] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def propaganda_for(qa: QAService) -> PropagandaService:
+    """The PropagandaService of a loaded index, built on first use."""
+    with _lock:
+        service = _services.get(qa)
+        if service is None:
+            service = _services[qa] = PropagandaService(qa)
+        return service
