@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -42,7 +43,10 @@ class _Server:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except BrokenPipeError:  # the client went away mid long-poll (bot shutting down)
+                    pass
 
             do_GET = do_POST  # noqa: N815
 
@@ -75,6 +79,7 @@ class FakeTelegram(_Server):
         self.failing = failing or set()  # chats whose messages get a 502 (a Bot API outage)
         self.throttle_once = set(throttle_once or ())
         self._message_id = 100
+        self.pending_updates: list[dict[str, Any]] = []  # handed out by getUpdates (long polling)
 
     @property
     def base_url(self) -> str:
@@ -115,7 +120,11 @@ class FakeTelegram(_Server):
         if method in ("sendChatAction", "answerCallbackQuery", "deleteWebhook", "setWebhook"):
             return 200, {"ok": True, "result": True}
         if method == "getUpdates":
-            return 200, {"ok": True, "result": []}
+            with self.lock:
+                updates, self.pending_updates = self.pending_updates, []
+            if not updates:
+                time.sleep(0.2)  # a short "long poll" so an idle bot does not spin
+            return 200, {"ok": True, "result": updates}
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
