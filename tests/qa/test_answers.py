@@ -1,0 +1,140 @@
+"""Answers over the real index of the bundled corpus: grounding, refusal, accent parity."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hoidap.qa.service import QAService, QuestionRejected
+from hoidap.vntext import fold_diacritics
+
+
+def assert_grounded(service: QAService, response) -> None:  # type: ignore[no-untyped-def]
+    """Every quote is verbatim in its document and every [n] marker has its citation."""
+    numbers = {c.n for c in response.citations}
+    for citation in response.citations:
+        document = service.index.documents[citation.doc_id]
+        assert citation.quote in document.text, citation.quote
+        assert citation.text in document.text
+        assert citation.quote.strip() and citation.section
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", response.answer)}
+    assert markers <= numbers
+    if response.answerable:
+        assert markers, response.answer
+        # No answer line without a citation.
+        for line in response.answer.splitlines():
+            if line.strip():
+                assert re.search(r"\[\d+\]\.?$", line.strip()) or markers, line
+
+
+def test_bhyt_2030_target_is_answered_with_its_figure(shared_service: QAService) -> None:
+    response = shared_service.ask("Đến năm 2030 tỷ lệ bao phủ BHYT đạt bao nhiêu?")
+    assert response.answerable
+    assert "98%" in response.answer
+    assert "98%" in response.citations[0].quote
+    assert_grounded(shared_service, response)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Đến năm 2030 tỷ lệ bao phủ BHYT đạt bao nhiêu?",
+        "Ai ký công văn 307-CV/ĐU?",
+        "Tầm nhìn 2045 tuổi thọ trung bình đạt bao nhiêu?",
+        "Trạm y tế phường được đầu tư gì?",
+        "Tỷ lệ tiêm chủng mở rộng phải đạt bao nhiêu?",
+        "Giá vé xe buýt Hà Nội là bao nhiêu?",
+    ],
+)
+def test_unaccented_question_gets_the_same_answer(shared_service: QAService, question: str) -> None:
+    accented = shared_service.ask(question)
+    unaccented = shared_service.ask(fold_diacritics(question).lower())
+    assert accented.answerable == unaccented.answerable
+    if accented.answerable:
+        assert accented.citations[0].doc_id == unaccented.citations[0].doc_id
+        assert accented.citations[0].quote == unaccented.citations[0].quote
+
+
+def test_signer_question_quotes_the_signature_block(shared_service: QAService) -> None:
+    response = shared_service.ask("Ai ký công văn 307-CV/ĐU?")
+    assert response.answerable
+    assert "Nguyễn Thị Thuý Tình" in response.answer
+    assert response.citations[0].section == "Chữ ký"
+    assert "Nguyễn Thị Thuý Tình" in response.citations[0].quote
+    assert_grounded(shared_service, response)
+
+
+def test_issue_date_keeps_the_documents_own_wording(shared_service: QAService) -> None:
+    response = shared_service.ask("Công văn 307 của Đảng ủy phường Nguyễn Nghiêm ban hành ngày nào?")
+    assert response.answerable
+    assert "03 tháng 6 năm 2024" in response.answer
+
+
+def test_date_of_a_cited_document_comes_from_the_citing_sentence(shared_service: QAService) -> None:
+    response = shared_service.ask("Chương trình hành động 06-CTr/TU ban hành ngày nào?")
+    assert response.answerable
+    assert "12/01/2026" in response.answer
+    assert_grounded(shared_service, response)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Giá vé xe buýt Hà Nội là bao nhiêu?",
+        "cách tạo sổ sức khỏe điện tử trên VNeID làm thế nào?",
+        "Nghị quyết 57-NQ/TW về khoa học công nghệ quy định gì?",
+        "mức đóng BHYT hộ gia đình năm 2026 là bao nhiêu tiền?",
+        "trạm y tế phường mấy giờ mở cửa?",
+        "mục tiêu tỷ lệ tiêm chủng mở rộng đến năm 2045 là bao nhiêu?",
+        "Kế hoạch tuyên truyền NQ 72 phường Phúc Lợi ký chính xác ngày mấy?",
+        "Công văn của Ban Xây dựng Đảng phường Đồ Sơn số mấy?",
+    ],
+)
+def test_questions_outside_the_documents_are_refused(shared_service: QAService, question: str) -> None:
+    response = shared_service.ask(question)
+    assert not response.answerable, response.answer
+    assert "không đề cập" in response.answer
+    assert "[" not in response.answer  # a refusal makes no cited claim
+    assert_grounded(shared_service, response)
+
+
+def test_list_question_returns_the_item_with_its_bullets(shared_service: QAService) -> None:
+    response = shared_service.ask("Tuyên truyền miệng NQ 72 và CTr 06 tổ chức qua những hình thức nào?")
+    assert response.answerable
+    assert "sinh hoạt chi bộ" in response.answer
+    assert_grounded(shared_service, response)
+
+
+def test_paraphrase_in_everyday_words_finds_the_formal_term(shared_service: QAService) -> None:
+    response = shared_service.ask("phường có khuyến khích chữa bệnh bằng thuốc nam, châm cứu không?")
+    assert response.answerable
+    assert "y học cổ truyền" in response.answer.lower()
+
+
+def test_search_returns_passages_about_the_topic(shared_service: QAService) -> None:
+    hits = shared_service.search("y hoc co truyen", k=5).hits
+    assert len(hits) == 5
+    assert "y học cổ truyền" in hits[0].text.lower()
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("", "question_empty"), ("   \n\t", "question_empty"), ("x" * 2001, "question_too_long"), ("?!…", "question_invalid")],
+)
+def test_bad_questions_are_rejected_with_a_code(shared_service: QAService, question: str, code: str) -> None:
+    with pytest.raises(QuestionRejected) as error:
+        shared_service.ask(question)
+    assert error.value.code == code
+    assert error.value.message
+
+
+def test_nfd_question_is_answered_like_nfc(shared_service: QAService) -> None:
+    import unicodedata
+
+    question = "Đến năm 2030 tỷ lệ bao phủ BHYT đạt bao nhiêu?"
+    nfc = shared_service.ask(question)
+    nfd = shared_service.ask(unicodedata.normalize("NFD", question))
+    assert nfd.answerable and nfd.citations[0].quote == nfc.citations[0].quote
