@@ -70,7 +70,8 @@ _CLAIM_FILLER = frozenset(
     ty ti le phan tram so nguoi dan ban hanh yeu cau ngay thang""".split()
 )
 _FIGURE = re.compile(
-    r"(?<![\d/,.-])(?!(?:19|20)\d\d\b)(\d+(?:[.,]\d+)?)\s?(%|phần trăm|cm|tuổi(?!\s+thọ)|năm|lần)(?!\w)", re.IGNORECASE
+    r"(?<![\d/,.-])(?!(?:19|20)\d\d\b)(\d+(?:[.,]\d+)?)\s?(%|phần trăm|cm|tuổi(?!\s+thọ)|năm|lần)(?!\w)",
+    re.IGNORECASE,
 )
 _SPELLED_ONCE = re.compile(r"\b(một|1|01) lần\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d/])(20\d\d)\b")
@@ -155,7 +156,10 @@ def parse_claim(claim: str) -> ParsedClaim:
     terms = frozenset(
         t
         for t in folded.split()
-        if t not in STOPWORDS and t not in _CLAIM_FILLER and t not in _ABBREVIATION_KEYS and not t[0].isdigit()
+        if t not in STOPWORDS
+        and t not in _CLAIM_FILLER
+        and t not in _ABBREVIATION_KEYS
+        and not t[0].isdigit()
     )
     return ParsedClaim(text, folded, terms, tuple(figures), years, dates, numbers, tuple(_actors_in(text)))
 
@@ -185,7 +189,9 @@ class ClaimChecker:
             text = document.text
             for paragraph in paragraph_spans(text, 0, len(text)):
                 for sentence in sentence_spans(text, paragraph):
-                    units = folded_syllables(strip_markdown(expand_abbreviations(text[sentence.start : sentence.end])))
+                    units = folded_syllables(
+                        strip_markdown(expand_abbreviations(text[sentence.start : sentence.end]))
+                    )
                     bigrams = frozenset(f"{a}_{b}" for a, b in zip(units, units[1:], strict=False))
                     self.sentences.append((document, sentence.start, sentence.end, frozenset(units), bigrams))
                     vocabulary.update(units)
@@ -265,10 +271,14 @@ class ClaimChecker:
                 dates.add(own.metadata.date)
             label = self._written(mentions[0])
             if parsed.dates and dates and not set(parsed.dates) & dates:
-                return self._contradicted(parsed, "date", f"Các văn bản ghi {label} ngày {_vn_dates(dates)}.", passages)
+                return self._contradicted(
+                    parsed, "date", f"Các văn bản ghi {label} ngày {_vn_dates(dates)}.", passages
+                )
             claim_years = set(parsed.years) - {int(d[:4]) for d in parsed.dates}
             if claim_years and dates and not claim_years & {int(d[:4]) for d in dates}:
-                return self._contradicted(parsed, "year", f"Các văn bản ghi {label} ngày {_vn_dates(dates)}.", passages)
+                return self._contradicted(
+                    parsed, "year", f"Các văn bản ghi {label} ngày {_vn_dates(dates)}.", passages
+                )
             issuing = [a for a in parsed.actors if not self._is_claim_context_actor(parsed, a, key)]
             if issuing and issuers and not set(issuing) & issuers:
                 return self._contradicted(
@@ -296,7 +306,9 @@ class ClaimChecker:
     def _is_claim_context_actor(self, parsed: ParsedClaim, actor: str, key: str) -> bool:
         """An actor the claim names for something else than this number (another number's issuer)."""
         return len(parsed.numbers) > 1 and any(
-            actor in {m.issuer for m in self.mentions.get(other, [])} for other in parsed.numbers if other != key
+            actor in {m.issuer for m in self.mentions.get(other, [])}
+            for other in parsed.numbers
+            if other != key
         )
 
     def _signer_named(self, parsed: ParsedClaim) -> str | None:
@@ -345,7 +357,9 @@ class ClaimChecker:
     def _about(self, parsed: ParsedClaim, target: Target) -> float:
         """How surely the claim is about this target's metric: 0 when not at all."""
         metric_terms = {
-            t for t in folded_syllables(expand_abbreviations(target.metric)) if t not in STOPWORDS and not t[0].isdigit()
+            t
+            for t in folded_syllables(expand_abbreviations(target.metric))
+            if t not in STOPWORDS and not t[0].isdigit()
         }
         if not metric_terms:
             return 0.0
@@ -377,7 +391,9 @@ class ClaimChecker:
             if in_year:
                 return self._verdict(parsed, "contradicted", "value", "Con số trong văn bản khác: ", in_year)
             if not parsed.years:
-                return self._verdict(parsed, "contradicted", "value", "Con số trong văn bản khác: ", same_unit)
+                return self._verdict(
+                    parsed, "contradicted", "value", "Con số trong văn bản khác: ", same_unit
+                )
             return ClaimCheck(
                 claim=parsed.text,
                 verdict="not_found",
@@ -410,7 +426,9 @@ class ClaimChecker:
     # ------------------------------------------------------------------ passages
     def _check_passages(self, parsed: ParsedClaim) -> ClaimCheck:
         if len(parsed.terms) < 2:
-            return ClaimCheck(claim=parsed.text, verdict="not_found", reason="Nhận định quá ngắn để đối chiếu.")
+            return ClaimCheck(
+                claim=parsed.text, verdict="not_found", reason="Nhận định quá ngắn để đối chiếu."
+            )
         claim_units = parsed.folded.split()
         claim_bigrams = {
             f"{a}_{b}"
@@ -434,7 +452,10 @@ class ClaimChecker:
         years_present = all(str(y) in sentence_text for y in parsed.years)
         if score >= 0.8 and figures_present and years_present:
             return ClaimCheck(
-                claim=parsed.text, verdict="supported", reason="Văn bản nêu đúng nội dung này.", passages=[passage]
+                claim=parsed.text,
+                verdict="supported",
+                reason="Văn bản nêu đúng nội dung này.",
+                passages=[passage],
             )
         return ClaimCheck(
             claim=parsed.text,
@@ -444,7 +465,9 @@ class ClaimChecker:
         )
 
     # ------------------------------------------------------------------ helpers
-    def _contradicted(self, parsed: ParsedClaim, mismatch: str, reason: str, passages: list[ClaimPassage]) -> ClaimCheck:
+    def _contradicted(
+        self, parsed: ParsedClaim, mismatch: str, reason: str, passages: list[ClaimPassage]
+    ) -> ClaimCheck:
         return ClaimCheck(
             claim=parsed.text,
             verdict="contradicted",
@@ -509,5 +532,7 @@ def _target_list(targets: list[Target]) -> str:
     pieces = []
     for target in targets:
         when = f" ({target.period})" if target.period else ""
-        pieces.append(f"{target.metric} {target.display or ''}{when} — {_short_title(target)}".replace("  ", " "))
+        pieces.append(
+            f"{target.metric} {target.display or ''}{when} — {_short_title(target)}".replace("  ", " ")
+        )
     return "; ".join(pieces)

@@ -52,7 +52,7 @@ def _rejected(error: Exception) -> None:
 
 
 def points(
-    topic: Annotated[str, typer.Argument(help="Chủ đề, có dấu hoặc không dấu, ví dụ \"bảo hiểm y tế\"")],
+    topic: Annotated[str, typer.Argument(help='Chủ đề, có dấu hoặc không dấu, ví dụ "bảo hiểm y tế"')],
     output: Annotated[
         PointsFormat, typer.Option("--format", help="text: để đọc; markdown: để dán lên Zalo; json")
     ] = PointsFormat.text,
@@ -71,20 +71,24 @@ def points(
     if output is PointsFormat.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        sys.stdout.write((as_markdown(result) if output is PointsFormat.markdown else as_text(result)).rstrip() + "\n")
+        sys.stdout.write(
+            (as_markdown(result) if output is PointsFormat.markdown else as_text(result)).rstrip() + "\n"
+        )
     if not result.points:
         raise typer.Exit(1)
 
 
 def targets(
-    query: Annotated[str | None, typer.Argument(help="Lọc theo từ khóa (tùy chọn), ví dụ \"BHYT\"")] = None,
+    query: Annotated[str | None, typer.Argument(help='Lọc theo từ khóa (tùy chọn), ví dụ "BHYT"')] = None,
     year: Annotated[int | None, typer.Option("--year", help="Chỉ các chỉ tiêu của năm này")] = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Xuất CSV (UTF-8) ra stdout")] = False,
 ) -> None:
     """The targets table: every quantified target in the documents, with its verbatim quote."""
     table = _propaganda().target_table(query, year)
     if as_csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for row in table.targets:
             writer.writerow({**row.model_dump(), "group_key": row.group_key})
@@ -92,7 +96,9 @@ def targets(
     if not table.targets:
         console.print("Không có chỉ tiêu nào khớp.", highlight=False)
         raise typer.Exit(1)
-    ordered = [r for r in table.targets if r.kind == "quantified"] + [r for r in table.targets if r.kind == "goal"]
+    ordered = [r for r in table.targets if r.kind == "quantified"] + [
+        r for r in table.targets if r.kind == "goal"
+    ]
     for n, row in enumerate(ordered, start=1):
         when = row.period or (str(row.year) if row.year else "—")
         figure = row.display or "(mục tiêu định tính)"

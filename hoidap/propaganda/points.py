@@ -136,7 +136,9 @@ def _condense(text: str, sentence: Span, variants: list[list[str]]) -> Span:
 
 
 class _Candidate:
-    def __init__(self, kind: str, rank: tuple, document: Document, span: Span, target: Target | None = None) -> None:
+    def __init__(
+        self, kind: str, rank: tuple, document: Document, span: Span, target: Target | None = None
+    ) -> None:
         self.kind = kind
         self.rank = rank
         self.target = target
@@ -146,8 +148,10 @@ class _Candidate:
 
     def restates(self, target: Target) -> bool:
         """A passage giving the same figure on the same topic (the target repeated in another section)."""
-        return bool(target.value_text and target.topic) and target.value_text in self.text and (
-            _coverage(self.text, [folded_syllables(target.topic or "")])[0]
+        return (
+            bool(target.value_text and target.topic)
+            and target.value_text in self.text
+            and (_coverage(self.text, [folded_syllables(target.topic or "")])[0])
         )
 
     def similar(self, other: _Candidate) -> bool:
@@ -155,7 +159,9 @@ class _Candidate:
         return bool(union) and len(self.units & other.units) / len(union) >= _MERGE_SIMILARITY
 
 
-def _target_candidates(targets: Sequence[Target], documents: dict[str, Document], variants) -> list[_Candidate]:
+def _target_candidates(
+    targets: Sequence[Target], documents: dict[str, Document], variants
+) -> list[_Candidate]:
     groups: dict[str, _Candidate] = {}
     for order, target in enumerate(targets):
         contiguous, _ = _coverage(target.quote, variants)
@@ -228,11 +234,15 @@ def build_talking_points(
             continue
         twin = next((k for k in kept if k.similar(candidate)), None)
         if twin is not None:
-            twin.citations.extend(c for c in candidate.citations if all(c.doc_id != t.doc_id for t in twin.citations))
+            twin.citations.extend(
+                c for c in candidate.citations if all(c.doc_id != t.doc_id for t in twin.citations)
+            )
             continue
         kept.append(candidate)
     points = [
-        TalkingPoint(text=_sentence_case(clean_for_answer(k.citations[0].quote)), kind=k.kind, citations=k.citations)  # type: ignore[arg-type]
+        TalkingPoint(
+            text=_sentence_case(clean_for_answer(k.citations[0].quote)), kind=k.kind, citations=k.citations
+        )  # type: ignore[arg-type]
         for k in kept[: max(1, min(max_points, MAX_POINTS))]
     ]
     message = None if points else NOT_COVERED.format(topic=topic.strip())

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from hoidap.propaganda.claims import ClaimCheck, ClaimChecker
 from hoidap.propaganda.points import MAX_POINTS, TalkingPoints, build_talking_points
+from hoidap.propaganda.references import DocumentReferences, ReferenceGraph
 from hoidap.propaganda.targets import Target, extract_all, filter_targets
 from hoidap.qa.service import QAService, QuestionRejected
 from hoidap.vntext import expand_colloquial
@@ -22,7 +23,9 @@ _RETRIEVED_PASSAGES = 20
 
 class TargetTable(BaseModel):
     targets: list[Target]
-    groups: dict[str, list[int]]  # group key → indexes into ``targets`` of the same target in several documents
+    groups: dict[
+        str, list[int]
+    ]  # group key → indexes into ``targets`` of the same target in several documents
 
 
 class PropagandaService:
@@ -31,6 +34,7 @@ class PropagandaService:
         self.documents = qa.index.documents
         self.targets = extract_all(self.documents)
         self.checker = ClaimChecker(self.documents, self.targets)
+        self.references = ReferenceGraph(self.documents)
 
     def talking_points(self, topic: str, max_points: int = MAX_POINTS) -> TalkingPoints:
         cleaned = self._validate(topic, "Chủ đề")
@@ -49,6 +53,12 @@ class PropagandaService:
 
     def check(self, claim: str) -> ClaimCheck:
         return self.checker.check(self._validate(claim, "Nhận định"))
+
+    def document_references(self, doc_id: str) -> DocumentReferences | None:
+        """What a document implements and cites, and which corpus documents implement it (None: unknown id)."""
+        if doc_id not in self.documents:
+            return None
+        return self.references.for_document(doc_id)
 
     def _validate(self, text: str, what: str) -> str:
         try:

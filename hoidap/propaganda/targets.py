@@ -32,7 +32,8 @@ COMPARATOR_WORDS: dict[str, str] = {">=": "ít nhất", ">": "trên", "=": "", "
 # A figure and its unit. "mỗi năm 01 lần" / "mỗi năm một lần" are frequencies.
 _WORD_NUMBERS = {"một": "1", "hai": "2", "ba": "3"}
 _FIGURE = re.compile(
-    r"(?<![\d/,.-])(?P<number>\d+(?:,\d+)?|một|hai|ba)\s?(?P<unit>%|cm|tuổi(?!\s+thọ)|năm|lần)(?![\w])", re.IGNORECASE
+    r"(?<![\d/,.-])(?P<number>\d+(?:,\d+)?|một|hai|ba)\s?(?P<unit>%|cm|tuổi(?!\s+thọ)|năm|lần)(?![\w])",
+    re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:(?P<from>từ)\s+|(?P<to>đến)\s+)?năm\s+(?P<year>20\d\d)\b", re.IGNORECASE)
 _BARE_YEAR = re.compile(r"\b(20[2-9]\d)\b")
@@ -387,9 +388,13 @@ def _query_variants(expanded: str) -> list[list[str]]:
 
 
 def _contains_words(row: Target, words: list[str]) -> bool:
-    haystack = " " + " ".join(
-        fold_diacritics(normalize_text(t)).lower() for t in (row.metric, row.scope or "", row.quote)
-    ) + " "
+    haystack = (
+        " "
+        + " ".join(
+            fold_diacritics(normalize_text(t)).lower() for t in (row.metric, row.scope or "", row.quote)
+        )
+        + " "
+    )
     haystack = re.sub(r"[^\w%]+", " ", haystack)
     return all(f" {w} " in haystack or (w.isdigit() and w in haystack) for w in words)
 

@@ -101,3 +101,11 @@ def test_api_errors_use_the_contract_shape(client: TestClient) -> None:
     assert_error(client.post("/v1/talking-points", json={"topic": "y tế", "max_points": 9}), 422)
     assert_error(client.post("/v1/talking-points", json={"topic": "a\u0000b"}), 422, "topic_invalid")
     assert_error(client.get("/v1/targets", params={"year": "năm"}), 422)
+
+
+def test_api_document_references(client: TestClient, shared_service: QAService) -> None:
+    doc_id = next(d.doc_id for d in shared_service.index.documents.values() if d.source.startswith("002"))
+    body = client.get(f"/v1/documents/{doc_id}/references").json()
+    assert "72-NQ/TW" in {link["target_number"] for link in body["implements"]}
+    assert all(link["quote"] for link in body["implements"])
+    assert_error(client.get("/v1/documents/khong-co/references"), 404, "document_not_found")

@@ -27,7 +27,10 @@ def test_claim_set_accuracy_per_class(checker: ClaimChecker) -> None:
         if row["label"] == "contradicted" and result.verdict == "contradicted":
             assert result.mismatches, row
     accuracy = {label: sum(v) / len(v) for label, v in hits.items()}
-    print("claim accuracy per class:", {k: f"{v:.2f} ({sum(hits[k])}/{len(hits[k])})" for k, v in accuracy.items()})
+    print(
+        "claim accuracy per class:",
+        {k: f"{v:.2f} ({sum(hits[k])}/{len(hits[k])})" for k, v in accuracy.items()},
+    )
     assert set(accuracy) == set(FLOOR)
     for label, floor in FLOOR.items():
         assert accuracy[label] >= floor, (label, accuracy[label], misses)
@@ -42,7 +45,10 @@ def test_contradiction_says_what_the_documents_state(checker: ClaimChecker) -> N
 
 
 def test_passages_are_verbatim(checker: ClaimChecker) -> None:
-    for claim in ("Nghị quyết 72-NQ/TW là của Ban Bí thư", "Đến năm 2030 tuổi thọ trung bình đạt trên 78 tuổi"):
+    for claim in (
+        "Nghị quyết 72-NQ/TW là của Ban Bí thư",
+        "Đến năm 2030 tuổi thọ trung bình đạt trên 78 tuổi",
+    ):
         for passage in checker.check(claim).passages:
             assert checker.documents[passage.doc_id].text[passage.start : passage.end] == passage.quote
 
@@ -58,7 +64,9 @@ def test_a_vague_match_is_never_a_contradiction(checker: ClaimChecker) -> None:
 
 
 def test_parse_claim_reads_figures_years_numbers_and_actors() -> None:
-    parsed = parse_claim("Đến năm 2030 tuổi thọ trung bình theo Nghị quyết 72-NQ/TW của Bộ Chính trị đạt trên 75,5 tuổi")
+    parsed = parse_claim(
+        "Đến năm 2030 tuổi thọ trung bình theo Nghị quyết 72-NQ/TW của Bộ Chính trị đạt trên 75,5 tuổi"
+    )
     assert parsed.figures == ((75.5, "tuổi"),)
     assert parsed.years == (2030,)
     assert parsed.numbers == ("72-nq/tw",)

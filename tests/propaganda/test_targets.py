@@ -48,7 +48,12 @@ def test_every_quantified_target_is_found_exactly_once(targets: list[Target]) ->
             for t in remaining
             if _prefix(t) == prefix and words in t.metric and t.value == value and t.unit == unit
         ]
-        assert len(matches) == 1, (prefix, words, value, [(t.metric, t.value) for t in quantified if _prefix(t) == prefix])
+        assert len(matches) == 1, (
+            prefix,
+            words,
+            value,
+            [(t.metric, t.value) for t in quantified if _prefix(t) == prefix],
+        )
         row = matches[0]
         assert (row.comparator, row.year, row.scope) == (comparator, year, scope), row
         assert row.section.endswith(section), row.section
@@ -96,6 +101,8 @@ def test_the_same_target_in_two_documents_is_one_row_each_and_groups(targets: li
         (None, 2026, {1.0}),
     ],
 )
-def test_filter_by_words_and_year(targets: list[Target], query: str | None, year: int | None, expected: set) -> None:
+def test_filter_by_words_and_year(
+    targets: list[Target], query: str | None, year: int | None, expected: set
+) -> None:
     rows = [t for t in filter_targets(targets, query, year) if t.kind == "quantified"]
     assert {t.value for t in rows} == expected

@@ -1,4 +1,4 @@
-"""For propaganda officers: POST /v1/talking-points, GET /v1/targets, POST /v1/check."""
+"""For propaganda officers: talking points, targets, claim checks, cross-references between documents."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 
 from hoidap.api.deps import ServingDep
-from hoidap.api.errors import clean_text
+from hoidap.api.errors import ApiError, clean_text
 from hoidap.api.models import StrictRequest
 from hoidap.api.routes.responses import errors
 from hoidap.propaganda.claims import ClaimCheck
 from hoidap.propaganda.points import MAX_POINTS, TalkingPoints
+from hoidap.propaganda.references import DocumentReferences
 from hoidap.propaganda.service import TargetTable, propaganda_for
 
 router = APIRouter(prefix="/v1", tags=["tuyên truyền"])
@@ -24,7 +25,9 @@ class TalkingPointsRequest(StrictRequest):
 
 
 class CheckRequest(StrictRequest):
-    claim: str = Field(description="Nhận định cần đối chiếu.", examples=["Đến 2030 BHYT phải phủ 100% dân số"])
+    claim: str = Field(
+        description="Nhận định cần đối chiếu.", examples=["Đến 2030 BHYT phải phủ 100% dân số"]
+    )
 
 
 @router.post("/talking-points", response_model=TalkingPoints, responses=errors(413, 422, 429, 503))
@@ -37,7 +40,9 @@ def talking_points(body: TalkingPointsRequest, serving: ServingDep) -> TalkingPo
 @router.get("/targets", response_model=TargetTable, responses=errors(422, 429, 503))
 def targets(
     serving: ServingDep,
-    q: Annotated[str | None, Query(max_length=200, description="Từ khóa: bảo hiểm y tế, tuổi thọ, BHYT…")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Từ khóa: bảo hiểm y tế, tuổi thọ, BHYT…")
+    ] = None,
     year: Annotated[int | None, Query(ge=1900, le=2100, description="Năm mục tiêu, ví dụ 2030")] = None,
 ) -> TargetTable:
     """Bảng chỉ tiêu: mọi chỉ tiêu định lượng trong văn bản, kèm trích dẫn nguyên văn."""
@@ -50,3 +55,16 @@ def check(body: CheckRequest, serving: ServingDep) -> ClaimCheck:
     """Đối chiếu một nhận định với văn bản: supported, contradicted (kèm điều văn bản thực sự ghi) hoặc not_found."""
     claim = clean_text(body.claim, "claim", code="claim_invalid")
     return propaganda_for(serving.service).check(claim)
+
+
+@router.get(
+    "/documents/{doc_id}/references", response_model=DocumentReferences, responses=errors(404, 429, 503)
+)
+def document_references(doc_id: str, serving: ServingDep) -> DocumentReferences:
+    """Văn bản này thực hiện văn bản nào, nhắc đến văn bản nào, và văn bản nào thực hiện nó — kèm câu nêu điều đó."""
+    result = propaganda_for(serving.service).document_references(doc_id)
+    if result is None:
+        raise ApiError(
+            404, "document_not_found", f"Không có văn bản mã “{doc_id}”. Xem danh sách tại /v1/documents."
+        )
+    return result
