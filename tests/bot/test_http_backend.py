@@ -18,11 +18,11 @@ from hoidap.settings import Settings
 
 
 @pytest.fixture
-def api_url(settings: Settings, tiny_service: QAService) -> Iterator[str]:
+def api_url(settings: Settings, shared_service: QAService) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, service=tiny_service), port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, service=shared_service), port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -20,13 +20,13 @@ from tests.bot.telegram_helpers import text_update
 
 @pytest.fixture
 def client(
-    settings: Settings, tiny_service: QAService, fake_telegram: FakeTelegram, fake_zalo: FakeZalo
+    settings: Settings, shared_service: QAService, fake_telegram: FakeTelegram, fake_zalo: FakeZalo
 ) -> Iterator[TestClient]:
     s = settings.model_copy(
         update={"telegram_api_base": fake_telegram.base_url, "zalo_api_base": fake_zalo.base_url,
                 "zalo_oauth_base": fake_zalo.base_url}
     )
-    with TestClient(create_app(s, service=tiny_service)) as test_client:
+    with TestClient(create_app(s, service=shared_service)) as test_client:
         yield test_client
 
 
