@@ -129,9 +129,10 @@ class FakeTelegram(_Server):
 
 
 class FakeZalo(_Server):
-    def __init__(self, expired_token: str | None = None) -> None:
+    def __init__(self, expired_token: str | None = None, fail_status: int | None = None) -> None:
         super().__init__()
         self.expired_token = expired_token
+        self.fail_status = fail_status  # answer every call with this HTTP status (an OA API outage)
 
     @property
     def base_url(self) -> str:
@@ -147,6 +148,8 @@ class FakeZalo(_Server):
             return 200, {"access_token": "fresh-token", "refresh_token": "fresh-refresh", "expires_in": "90000"}
         params = json.loads(raw or b"{}")
         self.record(Call(path, "message", params, headers))
+        if self.fail_status is not None:
+            return self.fail_status, {"error": -1, "message": "unavailable"}
         if headers.get("access_token") == self.expired_token:
             return 200, {"error": -216, "message": "Access token is invalid"}
         return 200, {"error": 0, "message": "Success", "data": {"message_id": "m1"}}

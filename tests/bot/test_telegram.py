@@ -148,3 +148,29 @@ def test_bot_api_outage_does_not_stop_the_bot(settings: Settings, dialogue: Dial
     run_updates(_settings(settings, fake_telegram), dialogue, [text_update("BHYT 2030?", chat_id=888), text_update("/start")])
     delivered = [m for m in fake_telegram.sent() if m["chat_id"] == "1001"]
     assert len(delivered) == 1 and "Xin chào" in delivered[0]["text"]
+
+
+def test_long_polling_answers_queued_updates(settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram) -> None:
+    """What `hoidap bot telegram` runs: the updater polls getUpdates and the handlers answer."""
+    import asyncio
+
+    from hoidap.bot.telegram import build_application
+
+    fake_telegram.pending_updates.append(text_update("/start", chat_id=2024))
+
+    async def run() -> None:
+        application = build_application(_settings(settings, fake_telegram), dialogue)
+        async with application:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(poll_interval=0.05)
+            for _ in range(100):
+                if fake_telegram.sent():
+                    break
+                await asyncio.sleep(0.05)
+            await application.updater.stop()
+            await application.stop()
+
+    asyncio.run(run())
+    (message,) = fake_telegram.sent()
+    assert message["chat_id"] == "2024" and "Xin chào" in message["text"]
