@@ -80,6 +80,14 @@ _KIND_BEFORE = re.compile(
     r"(?:Nghị quyết|Chỉ thị|Chương trình hành động|Chương trình|Công văn|Kết luận|Kế hoạch|Quyết định)"
     r"(?: số)?\s*$"
 )
+_ISSUED_YEAR = re.compile(
+    r"[\s,]*(?:(?:do|của)\s+[^,;]{0,40}?\s*)?(?:ban hành|ký|ra đời|có hiệu lực)?\s*(?:vào\s+|từ\s+)?"
+    r"(?:ngày\s+\d{1,2}\s+)?(?:tháng\s+\d{1,2}\s+)?năm\s+(20\d\d)\b",
+    re.IGNORECASE,
+)
+_KIND_WORDS = frozenset(
+    "nghi quyet chi thi chuong trinh hanh dong cong van ket luan ke hoach quyet dinh dong chi".split()
+)
 _ABBREVIATION_KEYS = frozenset(fold_diacritics(k).lower() for k in ABBREVIATIONS)
 _UNITS = {"%": "%", "phần trăm": "%", "cm": "cm", "tuổi": "tuổi", "năm": "năm", "lần": "lần/năm"}
 
@@ -116,6 +124,7 @@ class ParsedClaim:
     dates: tuple[str, ...]  # "2025-09-09"
     numbers: tuple[str, ...]  # document-number keys
     actors: tuple[str, ...]
+    number_tails: tuple[str, ...] = ()  # what follows each number, up to the next one: its date, its year
 
 
 def _iso(day: str, month: str, year: str) -> str:
@@ -161,7 +170,14 @@ def parse_claim(claim: str) -> ParsedClaim:
         and t not in _ABBREVIATION_KEYS
         and not t[0].isdigit()
     )
-    return ParsedClaim(text, folded, terms, tuple(figures), years, dates, numbers, tuple(_actors_in(text)))
+    found = list(DOC_NUMBER_PATTERN.finditer(text))
+    tails = tuple(
+        text[m.end() : min(found[i + 1].start() if i + 1 < len(found) else len(text), m.end() + 60)]
+        for i, m in enumerate(found)
+    )
+    return ParsedClaim(
+        text, folded, terms, tuple(figures), years, dates, numbers, tuple(_actors_in(text)), tails
+    )
 
 
 @dataclass
@@ -252,7 +268,9 @@ class ClaimChecker:
 
     def _check_numbers(self, parsed: ParsedClaim, unknown: list[str]) -> ClaimCheck | None:
         passages: list[ClaimPassage] = []
-        for key in parsed.numbers:
+        context_terms: set[str] = set()
+        attributed_years: set[int] = set()
+        for key, tail in zip(parsed.numbers, parsed.number_tails, strict=False):
             mentions = self.mentions.get(key, [])
             if not mentions:
                 replacement = self._replaced_number(parsed, key)
@@ -264,17 +282,24 @@ class ClaimChecker:
                     reason=f"Các văn bản không nhắc đến văn bản số {key.upper()}.",
                 )
             passages.extend(self._passage(m.document, m.start, m.end) for m in mentions[:2])
+            for m in mentions:
+                context_terms.update(
+                    _fold(m.document.text[max(0, m.start - 40) : m.end]).replace("%", "").split()
+                )
+            claim_dates = {_iso(*d.groups()) for d in _DATE.finditer(tail)}
+            issued_in = _ISSUED_YEAR.match(tail)  # "72-NQ/TW ban hành năm 2024", not "… tăng 10% từ năm 2026"
+            claim_years = {int(issued_in.group(1))} if issued_in else set()
+            attributed_years |= claim_years
             dates = {m.date for m in mentions if m.date}
             issuers = {m.issuer for m in mentions if m.issuer}
             own = self._own_document(key)
             if own is not None and own.metadata.date:
                 dates.add(own.metadata.date)
             label = self._written(mentions[0])
-            if parsed.dates and dates and not set(parsed.dates) & dates:
+            if claim_dates and dates and not claim_dates & dates:
                 return self._contradicted(
                     parsed, "date", f"Các văn bản ghi {label} ngày {_vn_dates(dates)}.", passages
                 )
-            claim_years = set(parsed.years) - {int(d[:4]) for d in parsed.dates}
             if claim_years and dates and not claim_years & {int(d[:4]) for d in dates}:
                 return self._contradicted(
                     parsed, "year", f"Các văn bản ghi {label} ngày {_vn_dates(dates)}.", passages
@@ -289,6 +314,19 @@ class ClaimChecker:
             if own is not None and signer and named and _fold(named) != _fold(signer):
                 passages.insert(0, self._signature_passage(own))
                 return self._contradicted(parsed, "actor", f"{label} do đồng chí {signer} ký.", passages)
+            if own is not None:
+                context_terms.update(_fold(document_title(own) + " " + (signer or "")).split())
+        # Whatever else the claim says must be what the documents write around these numbers.
+        named_words = set(_fold(" ".join(parsed.actors)).split()) | _KIND_WORDS
+        rest = parsed.terms - named_words
+        if rest and len(rest & context_terms) / len(rest) < 0.6:
+            return None
+        # a figure or a year the claim gives besides the numbers' own dates must be written next to them too
+        stated = {int(d[:4]) for d in parsed.dates} | attributed_years
+        loose_years = {str(y) for y in parsed.years if y not in stated}
+        loose_figures = {_figure_token(v, u).rstrip("%") for v, u in parsed.figures}
+        if (loose_years | loose_figures) - context_terms:
+            return None
         if unknown:
             return ClaimCheck(
                 claim=parsed.text,

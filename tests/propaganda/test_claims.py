@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from pathlib import Path
 
 from hoidap.propaganda.claims import ClaimChecker, parse_claim
+from hoidap.propaganda.evaluate import evaluate_claims, load_claims
 
 CLAIMS = Path(__file__).resolve().parents[2] / "data" / "eval" / "claims.jsonl"
 # Measured on the set when it was written: every class 100%. The floor leaves room for one miss
@@ -15,25 +14,16 @@ FLOOR = {"supported": 0.9, "contradicted": 0.9, "not_found": 0.85}
 
 
 def test_claim_set_accuracy_per_class(checker: ClaimChecker) -> None:
-    rows = [json.loads(line) for line in CLAIMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_claims(CLAIMS)
     assert len(rows) >= 30
-    hits: dict[str, list[bool]] = defaultdict(list)
-    misses = []
-    for row in rows:
-        result = checker.check(row["claim"])
-        hits[row["label"]].append(result.verdict == row["label"])
-        if result.verdict != row["label"]:
-            misses.append((row["claim"], row["label"], result.verdict, result.reason))
-        if row["label"] == "contradicted" and result.verdict == "contradicted":
-            assert result.mismatches, row
-    accuracy = {label: sum(v) / len(v) for label, v in hits.items()}
-    print(
-        "claim accuracy per class:",
-        {k: f"{v:.2f} ({sum(hits[k])}/{len(hits[k])})" for k, v in accuracy.items()},
-    )
-    assert set(accuracy) == set(FLOOR)
+    assert {row["label"] for row in rows} == set(FLOOR)
+    metrics, misses = evaluate_claims(checker, rows)
+    print("claim accuracy:", metrics)
     for label, floor in FLOOR.items():
-        assert accuracy[label] >= floor, (label, accuracy[label], misses)
+        assert metrics[f"accuracy_{label}"] >= floor, (label, metrics, misses)
+    for row in rows:
+        if row["label"] == "contradicted" and not any(m["claim"] == row["claim"] for m in misses):
+            assert checker.check(row["claim"]).mismatches, row
 
 
 def test_contradiction_says_what_the_documents_state(checker: ClaimChecker) -> None:
