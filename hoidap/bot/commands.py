@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hoidap.settings import Settings
 
+if TYPE_CHECKING:
+    from hoidap.bot.core import Dialogue
+
 bot_app = typer.Typer(help="Bot Telegram/Zalo: trả lời câu hỏi và gửi bản tin.", no_args_is_help=True)
 
 
-def _dialogue(settings: Settings):  # type: ignore[no-untyped-def]
+def _dialogue(settings: Settings) -> Dialogue:
+    # Imported here so `hoidap --help` does not load telegram, httpx and the QA core.
     from hoidap.bot.core import Dialogue, make_backend
     from hoidap.records.subscriptions import SQLiteSubscriptions
 

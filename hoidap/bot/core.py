@@ -20,7 +20,7 @@ from hoidap.api.limits import TokenBucketLimiter
 from hoidap.qa.followup import standalone_question
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import QAService, QuestionRejected
-from hoidap.records import Feedback, Records, Turn
+from hoidap.records import Feedback, Records, Turn, open_records
 from hoidap.records.subscriptions import SubscriptionStore
 from hoidap.settings import Settings
 
@@ -254,6 +254,4 @@ def make_backend(settings: Settings, service: QAService | None = None, records: 
     """HTTP when ``HOIDAP_API_URL`` is set, else the in-process core (loaded from settings when not given)."""
     if settings.api_url:
         return HttpQA(settings.api_url)
-    from hoidap.records import open_records
-
     return LocalQA(service or QAService.from_settings(settings), records or open_records(settings), settings)
