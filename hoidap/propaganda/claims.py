@@ -67,7 +67,7 @@ ACTORS = sorted(
 # Words a claim adds that say nothing about its content ("phải", "sẽ", "theo văn bản").
 _CLAIM_FILLER = frozenset(
     """phai se dat den tu nam tren it nhat toi thieu tang them cua do ve la co duoc tro len muc
-    ty ti le phan tram so nguoi dan ban hanh yeu cau ngay thang""".split()
+    ty ti le phan tram so nguoi dan ban hanh yeu cau ngay thang phuong""".split()
 )
 _FIGURE = re.compile(
     r"(?<![\d/,.-])(?!(?:19|20)\d\d\b)(\d+(?:[.,]\d+)?)\s?(%|phần trăm|cm|tuổi(?!\s+thọ)|năm|lần)(?!\w)",
@@ -85,6 +85,8 @@ _ISSUED_YEAR = re.compile(
     r"(?:ngày\s+\d{1,2}\s+)?(?:tháng\s+\d{1,2}\s+)?năm\s+(20\d\d)\b",
     re.IGNORECASE,
 )
+# "chỉ cần đạt 90%", "chỉ có": hedges that say nothing about what is measured
+_HEDGE = re.compile(r"\bchi (?:can|co)\b|\bchi (?=dat\b)")
 _KIND_WORDS = frozenset(
     "nghi quyet chi thi chuong trinh hanh dong cong van ket luan ke hoach quyet dinh dong chi".split()
 )
@@ -161,7 +163,7 @@ def parse_claim(claim: str) -> ParsedClaim:
         figures.append((1.0, "lần/năm"))
     years = tuple(int(y) for y in _YEAR.findall(without_dates))
     expanded = expand_colloquial(expand_abbreviations(without_numbers))
-    folded = _fold(expanded)
+    folded = _HEDGE.sub(" ", _fold(expanded))
     terms = frozenset(
         t
         for t in folded.split()
@@ -407,12 +409,24 @@ class ClaimChecker:
             return coverage + 0.5
         return coverage if coverage >= 0.75 else 0.0
 
+    @staticmethod
+    def _claim_within(parsed: ParsedClaim, target: Target) -> float:
+        """Share of the claim's content words that the target's clause, metric and scope contain."""
+        if not parsed.terms:
+            return 0.0
+        words = set(
+            _fold(expand_abbreviations(f"{target.quote} {target.metric} {target.scope or ''}")).split()
+        )
+        return len(parsed.terms & words) / len(parsed.terms)
+
     def _check_targets(self, parsed: ParsedClaim) -> ClaimCheck | None:
         """The claim's figure against the targets on the same metric with the same unit."""
         if not parsed.figures:
             return None  # a year alone does not say which target is meant
         scored = [(self._about(parsed, t), t) for t in self.targets if t.kind == "quantified"]
-        scored = [(s, t) for s, t in scored if s > 0]
+        # and the claim speaks of nothing the target's clause does not: "BHYT chi trả 97% chi phí" is not
+        # about "tỷ lệ khám, chữa bệnh BHYT tại trạm y tế trên 20%", however many words they share
+        scored = [(s, t) for s, t in scored if s > 0 and self._claim_within(parsed, t) >= 0.7]
         for value, unit in parsed.figures:
             candidates = [(s, t) for s, t in scored if t.unit == unit]
             if not candidates:
