@@ -65,7 +65,8 @@ class PropagandaService:
             return self.qa.validate_question(text)
         except QuestionRejected as error:
             # the core's messages speak of a question; say what was actually sent
-            raise QuestionRejected(error.code, error.message.replace("Câu hỏi", what)) from error
+            message = error.message.replace("Câu hỏi", what).replace("câu hỏi của bạn", what.lower())
+            raise QuestionRejected(error.code, message.replace("câu hỏi", what.lower())) from error
 
 
 _services: weakref.WeakKeyDictionary[QAService, PropagandaService] = weakref.WeakKeyDictionary()
