@@ -26,7 +26,7 @@ from hoidap.vntext import DOC_NUMBER_PATTERN, doc_number_key
 
 Relation = Literal["implements", "cites"]
 _IMPLEMENTING_VERB = re.compile(r"\b(thực hiện|triển khai|quán triệt|cụ thể hóa|căn cứ)\b", re.IGNORECASE)
-_CLAUSE_START = re.compile(r"[;\n]|\.\s")
+_CLAUSE_START = re.compile(r";|\n\s*\n|\n\s*[-+*•]|\.\s")  # a wrapped title line is no break
 _THIS_DOCUMENT = "this"
 
 
@@ -96,6 +96,8 @@ def extract_links(document: Document, numbered: dict[str, str]) -> list[Referenc
             # "quán triệt Chỉ thị số 25-CT/TW kết hợp với thực hiện Kết luận 226": the document does both
             if between and "kết hợp" not in before[between[-1].end() : verb.start()]:
                 subject = doc_number_key(between[-1].group(0))
+            if subject == own_key:  # "Số 307-CV/ĐU Về triển khai thực hiện Chỉ thị …": the document itself
+                subject = _THIS_DOCUMENT
             if subject == key:
                 continue
             implementing_list = subject == _THIS_DOCUMENT
