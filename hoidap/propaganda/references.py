@@ -153,6 +153,15 @@ def _written(key: str, text: str) -> str:
     return key.upper()
 
 
+class NumberReferences(BaseModel):
+    """Both directions for a document number: what implements it, and what it is said to implement."""
+
+    number: str
+    doc_id: str | None  # the corpus document carrying this number, if any
+    implemented_by: list[ReferenceLink]
+    implements: list[ReferenceLink]
+
+
 class ReferenceGraph:
     def __init__(self, documents: dict[str, Document]) -> None:
         self.documents = documents
@@ -190,3 +199,27 @@ class ReferenceGraph:
             for link in self.links
             if link.relation == "implements" and doc_number_key(link.target_number) == key
         ]
+
+    def for_number(self, number: str) -> NumberReferences:
+        """ "Những văn bản nào triển khai Nghị quyết 72-NQ/TW?" and "72-NQ/TW thực hiện văn bản nào?"."""
+        key = doc_number_key(number)
+        doc_id = next(
+            (
+                d.doc_id
+                for d in self.documents.values()
+                if d.metadata.number and doc_number_key(d.metadata.number) == key
+            ),
+            None,
+        )
+        implements = [
+            link
+            for link in self.links
+            if link.relation == "implements"
+            and (
+                (link.source_number and doc_number_key(link.source_number) == key)
+                or (doc_id and link.source_doc_id == doc_id)
+            )
+        ]
+        return NumberReferences(
+            number=number, doc_id=doc_id, implemented_by=self.implementing(number), implements=implements
+        )

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from hoidap.propaganda.claims import ClaimCheck, ClaimChecker
 from hoidap.propaganda.points import MAX_POINTS, TalkingPoints, build_talking_points
-from hoidap.propaganda.references import DocumentReferences, ReferenceGraph
+from hoidap.propaganda.references import DocumentReferences, NumberReferences, ReferenceGraph
 from hoidap.propaganda.targets import Target, extract_all, filter_targets
 from hoidap.qa.service import QAService, QuestionRejected
 from hoidap.vntext import expand_colloquial
@@ -59,6 +59,9 @@ class PropagandaService:
         if doc_id not in self.documents:
             return None
         return self.references.for_document(doc_id)
+
+    def number_references(self, number: str) -> NumberReferences:
+        return self.references.for_number(number.strip())
 
     def _validate(self, text: str, what: str) -> str:
         try:

@@ -109,3 +109,9 @@ def test_api_document_references(client: TestClient, shared_service: QAService) 
     assert "72-NQ/TW" in {link["target_number"] for link in body["implements"]}
     assert all(link["quote"] for link in body["implements"])
     assert_error(client.get("/v1/documents/khong-co/references"), 404, "document_not_found")
+
+
+def test_api_references_of_a_number(client: TestClient) -> None:
+    body = client.get("/v1/references", params={"number": "72-NQ/TW"}).json()
+    assert {link["source_number"] for link in body["implemented_by"]} >= {"03-CTr/TU", "06-CTr/TU"}
+    assert_error(client.get("/v1/references"), 422)

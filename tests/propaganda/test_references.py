@@ -42,3 +42,16 @@ def test_official_letter_implements_directive_through_provincial_letter(
     # "Tổ chức quán triệt Chỉ thị số 25-CT/TW kết hợp với thực hiện Kết luận 226-KL/TU": the plan does both
     plan = graph.for_document(_doc(documents, "003"))
     assert {"25-CT/TW", "226-KL/TU"} <= {link.target_number for link in plan.implements}
+
+
+def test_both_directions_for_a_number(documents: dict[str, Document]) -> None:
+    graph = ReferenceGraph(documents)
+    programme = graph.for_number("03-CTr/TU")
+    assert programme.doc_id is None
+    assert [link.target_number for link in programme.implements] == ["72-NQ/TW"]
+    assert {documents[link.stated_in].source[:3] for link in programme.implemented_by} == {"002"}
+    letter = graph.for_number("307-CV/ĐU")
+    assert letter.doc_id is not None and {link.target_number for link in letter.implements} == {
+        "1380-CV/TU",
+        "25-CT/TW",
+    }

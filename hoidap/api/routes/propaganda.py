@@ -13,7 +13,7 @@ from hoidap.api.models import StrictRequest
 from hoidap.api.routes.responses import errors
 from hoidap.propaganda.claims import ClaimCheck
 from hoidap.propaganda.points import MAX_POINTS, TalkingPoints
-from hoidap.propaganda.references import DocumentReferences
+from hoidap.propaganda.references import DocumentReferences, NumberReferences
 from hoidap.propaganda.service import TargetTable, propaganda_for
 
 router = APIRouter(prefix="/v1", tags=["tuyên truyền"])
@@ -68,3 +68,13 @@ def document_references(doc_id: str, serving: ServingDep) -> DocumentReferences:
             404, "document_not_found", f"Không có văn bản mã “{doc_id}”. Xem danh sách tại /v1/documents."
         )
     return result
+
+
+@router.get("/references", response_model=NumberReferences, responses=errors(422, 429, 503))
+def references_of_number(
+    serving: ServingDep,
+    number: Annotated[str, Query(min_length=3, max_length=40, description="Số hiệu, ví dụ 72-NQ/TW")],
+) -> NumberReferences:
+    """Văn bản nào thực hiện văn bản số này, và nó thực hiện văn bản nào — kèm câu nêu điều đó."""
+    cleaned = clean_text(number, "number", code="number_invalid")
+    return propaganda_for(serving.service).number_references(cleaned)
