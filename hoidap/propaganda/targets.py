@@ -24,7 +24,13 @@ from hoidap.domain import SECTION_SEPARATOR, Document
 from hoidap.ingest.chunking import Span, paragraph_spans, sentence_spans
 from hoidap.ingest.structure import iter_nodes
 from hoidap.qa.service import document_title
-from hoidap.vntext import fold_diacritics, normalize_text
+from hoidap.vntext import (
+    expand_abbreviations,
+    expand_colloquial,
+    fold_diacritics,
+    folded_syllables,
+    normalize_text,
+)
 
 Comparator = Literal[">=", ">", "=", "+>=", "+"]
 COMPARATOR_WORDS: dict[str, str] = {">=": "ít nhất", ">": "trên", "=": "", "+>=": "thêm ít nhất", "+": "thêm"}
@@ -36,7 +42,6 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:(?P<from>từ)\s+|(?P<to>đến)\s+)?năm\s+(?P<year>20\d\d)\b", re.IGNORECASE)
-_BARE_YEAR = re.compile(r"\b(20[2-9]\d)\b")
 _CLAUSE_BREAK = re.compile(r";|,\s*trong đó,?")
 # Comparator words, read just before the figure (longest first).
 _COMPARATORS: list[tuple[re.Pattern[str], str]] = [
@@ -234,7 +239,14 @@ def _common(document: Document, title: str, offset: int) -> dict[str, object]:
     }
 
 
-def _quantified(figure, clause: Span, clause_text: str, context, common) -> Target | None:  # noqa: ANN001
+def _quantified(
+    figure: re.Match[str],
+    clause: Span,
+    clause_text: str,
+    context: tuple[tuple[str, ...], str, tuple[int, str] | None],
+    common: dict[str, object],
+) -> Target | None:
+    """A target from one figure of a clause, or None when the figure states no aim (a period, an age range)."""
     path, sentence_text, carried = context
     unit = figure.group("unit").lower()
     number = figure.group("number")
@@ -253,11 +265,9 @@ def _quantified(figure, clause: Span, clause_text: str, context, common) -> Targ
             comparator, comparator_at = sign, match.start()
             break
     if comparator is None:
-        if before.strip(" +-*") and unit != "%":
+        if before.strip(" +-*"):  # a figure in running text without an aim word before it
             return None
-        if before.strip(" +-*"):  # "… 98% …" in running text without an aim word
-            return None
-        comparator = "="
+        comparator = "="  # the figure opens the clause: "100% học sinh được …"
     if not number[0].isdigit() and unit != "lần":
         return None
     after = clause_text[figure.end() :]
@@ -366,8 +376,6 @@ def filter_targets(rows: list[Target], query: str | None = None, year: int | Non
     if year is not None:
         out = [r for r in out if r.year == year]
     if query and query.strip():
-        from hoidap.vntext import expand_abbreviations, expand_colloquial
-
         variants = _query_variants(expand_colloquial(expand_abbreviations(query)))
         out = [r for r in out if any(_contains_words(r, v) for v in variants)]
     return out
@@ -380,10 +388,9 @@ def _query_variants(expanded: str) -> list[list[str]]:
     variants = [outside] + [part for group in inside for part in group.split(";")]
     out = []
     for variant in variants:
-        words = fold_diacritics(normalize_text(variant)).lower().split()
+        words = folded_syllables(variant)
         if words:
             out.append(words)
-    # "bhyt 2030": each abbreviation replaced by its expansion within the query
     return out
 
 
