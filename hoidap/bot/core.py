@@ -17,10 +17,10 @@ import httpx
 from pydantic import BaseModel
 
 from hoidap.api.limits import TokenBucketLimiter
-from hoidap.qa.followup import standalone_question
+from hoidap.qa.conversation import record_turn, resolve_followup
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import QAService, QuestionRejected
-from hoidap.records import Feedback, Records, Turn, open_records
+from hoidap.records import Feedback, Records, open_records
 from hoidap.records.subscriptions import SubscriptionStore
 from hoidap.settings import Settings
 
@@ -105,21 +105,15 @@ class LocalQA:
 
     def ask(self, question: str, conversation_id: str) -> AskResponse:
         question = self.service.validate_question(question)
-        history = [t.standalone_question for t in self.records.recent_turns(conversation_id, self.settings.followup_turns)]
-        rewrite = standalone_question(question, history)
-        asked = rewrite.question if rewrite.rewritten and len(rewrite.question) <= self.settings.max_question_chars else question
-        response = self.service.ask(asked, top_k=3, conversation_id=conversation_id)
-        self.records.add_turn(
+        rewrite = resolve_followup(
+            question,
+            self.records,
             conversation_id,
-            Turn(
-                answer_id=response.answer_id,
-                question=question,
-                standalone_question=asked,
-                answer=response.answer,
-                answerable=response.answerable,
-                created_at=datetime.now(UTC),
-            ),
+            history_turns=self.settings.followup_turns,
+            max_chars=self.settings.max_question_chars,
         )
+        response = self.service.ask(rewrite.question, top_k=3, conversation_id=conversation_id)
+        record_turn(self.records, conversation_id, question, rewrite.question, response)
         return response
 
     def feedback(self, answer_id: str, helpful: bool) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from fastapi import APIRouter
 
@@ -11,9 +10,8 @@ from hoidap.api.deps import MetricsDep, RecordsDep, ServingDep, SettingsDep
 from hoidap.api.errors import clean_text
 from hoidap.api.models import AskRequest, AskResult, SearchRequest
 from hoidap.api.routes.responses import errors
-from hoidap.qa.followup import standalone_question
+from hoidap.qa.conversation import record_turn, resolve_followup
 from hoidap.qa.schemas import SearchResponse
-from hoidap.records import Turn
 
 router = APIRouter(prefix="/v1", tags=["hỏi đáp"])
 
@@ -32,31 +30,17 @@ def ask(
     question = serving.service.validate_question(clean_text(body.question, "question", code="question_invalid"))
     given_id = _conversation_id(body.conversation_id)
     conversation_id = given_id or uuid.uuid4().hex
-    history = []
-    if given_id is not None:
-        history = [t.standalone_question for t in records.recent_turns(given_id, limit=settings.followup_turns)]
-    rewrite = standalone_question(question, history)
-    # A rewrite must never turn an acceptable question into a rejected one.
-    rewritten = rewrite.rewritten and len(rewrite.question) <= settings.max_question_chars
-    asked = rewrite.question if rewritten else question
-    if rewritten:
+    rewrite = resolve_followup(
+        question, records, given_id, history_turns=settings.followup_turns, max_chars=settings.max_question_chars
+    )
+    if rewrite.rewritten:
         metrics.followups.labels(rewrite.rule).inc()
-    response, from_cache = serving.ask(asked, body.top_k, conversation_id)
+    response, from_cache = serving.ask(rewrite.question, body.top_k, conversation_id)
     if from_cache:
         metrics.cache_hits.inc()
     (metrics.answers if response.answerable else metrics.refusals).inc()
-    records.add_turn(
-        conversation_id,
-        Turn(
-            answer_id=response.answer_id,
-            question=question,
-            standalone_question=asked,
-            answer=response.answer,
-            answerable=response.answerable,
-            created_at=datetime.now(UTC),
-        ),
-    )
-    return AskResult(**response.model_dump(), interpreted_question=asked if rewritten else None)
+    record_turn(records, conversation_id, question, rewrite.question, response)
+    return AskResult(**response.model_dump(), interpreted_question=rewrite.question if rewrite.rewritten else None)
 
 
 @router.post("/search", response_model=SearchResponse, responses=errors(413, 422, 429, 503))
