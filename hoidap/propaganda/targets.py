@@ -68,6 +68,8 @@ _SCOPES = [
     r"người dân",
     r"dân số",
 ]
+# "bằng với mức trung bình chung cả nước", "tiệm cận các đô thị phát triển": a level relative to others
+_RELATIVE = re.compile(r"\b(?:bằng với mức|bằng mức|ngang bằng|tiệm cận)\b", re.IGNORECASE)
 _SCOPE = re.compile("|".join(f"(?:{s})" for s in _SCOPES), re.IGNORECASE)
 _LEADING_TIME = re.compile(
     r"^(?:(?:phấn đấu|phần đầu|đảm bảo|thực hiện đồng bộ các giải pháp để phấn đấu)\s+)?(?:đến|từ) năm 20\d\d,?\s*",
@@ -205,18 +207,20 @@ def extract_targets(document: Document) -> list[Target]:
     for paragraph in paragraph_spans(text, 0, len(text)):
         paragraph_text = text[paragraph.start : paragraph.end]
         goal = _GOAL_OPENING.match(paragraph_text)
-        if goal and not _FIGURE.search(paragraph_text):
-            common = _common(document, title, paragraph.start)
-            rows.append(_goal(goal, paragraph, text, common))
-            continue
-        carried: tuple[int, str] | None = None  # a year stated before a ";" holds for what follows
+        paragraph_goal = bool(goal) and not _FIGURE.search(paragraph_text)
+        paragraph_year: tuple[int, str] | None = None
+        if goal and paragraph_goal:
+            row = _goal(goal, paragraph, text, _common(document, title, paragraph.start))
+            rows.append(row)
+            paragraph_year = (row.year, row.period or "") if row.year else None
+        carried: tuple[int, str] | None = paragraph_year  # a year stated before a ";" holds for what follows
         for sentence in sentence_spans(text, paragraph):
             sentence_text = text[sentence.start : sentence.end]
             path = section_path(document, sentence.start)
             common = _common(document, title, sentence.start)
             own_year = _year_in(sentence_text)
             context = (path, sentence_text, carried)
-            sentence_goal = _GOAL_OPENING.match(sentence_text)
+            sentence_goal = None if paragraph_goal else _GOAL_OPENING.match(sentence_text)
             if sentence_goal and not _FIGURE.search(sentence_text):  # "Đảm bảo đến năm 2030, người dân …"
                 rows.append(_goal(sentence_goal, sentence, text, common))
             for clause in _clauses(text, sentence):
@@ -225,7 +229,10 @@ def extract_targets(document: Document) -> list[Target]:
                     target = _quantified(figure, clause, clause_text, context, common)
                     if target is not None:
                         rows.append(target)
-            carried = (own_year or carried) if sentence_text.rstrip().endswith(";") else None
+                relative = _RELATIVE.search(clause_text)
+                if relative and not _FIGURE.search(clause_text):
+                    rows.append(_relative(relative, clause, clause_text, context, common))
+            carried = (own_year or carried) if sentence_text.rstrip().endswith(";") else paragraph_year
     return _merge_repeats(rows)
 
 
@@ -313,6 +320,31 @@ def _context_year(
         if found:
             return found
     return None
+
+
+def _relative(
+    match: re.Match[str],
+    clause: Span,
+    clause_text: str,
+    context: tuple[tuple[str, ...], str, tuple[int, str] | None],
+    common: dict[str, object],
+) -> Target:
+    """A level set against another ("chiều cao … bằng với mức trung bình chung cả nước"): no figure, a goal."""
+    path, sentence_text, carried = context
+    year = _context_year(path, sentence_text, clause_text, carried)
+    metric = clause_text[: match.start()].strip(" ,")
+    return Target(
+        kind="goal",
+        metric=metric[:1].lower() + metric[1:],
+        topic=_topic(metric),
+        display=clause_text[match.start() :].strip(),
+        year=year[0] if year else None,
+        period=year[1] if year else None,
+        quote=clause_text,
+        start=clause.start,
+        end=clause.end,
+        **common,
+    )
 
 
 def _goal(goal: re.Match[str], paragraph: Span, text: str, common: dict[str, object]) -> Target:

@@ -32,6 +32,9 @@ GOALS = [
     ("001", 2045, "Hà Nội trở thành trung tâm y tế lớn"),
     ("002", 2030, "người dân được miễn viện phí ở mức cơ bản"),
     ("002", 2045, "có hệ thống y tế hiện đại, công bằng, hiệu quả, bền vững"),
+    # levels set against others, no figure
+    ("002", 2045, "chiều cao trung bình của thanh niên bằng với mức trung bình chung cả nước"),
+    ("001", 2045, "Tuổi thọ trung bình của người dân Thủ đô, số năm sống khỏe mạnh"),
 ]
 
 
