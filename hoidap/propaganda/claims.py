@@ -501,7 +501,13 @@ class ClaimChecker:
         sentence_text = document.text[start:end]
         passage = self._passage(document, start, end)
         figures_present = all(f in _fold(sentence_text).replace(" %", "%") for f in figures)
-        years_present = all(str(y) in sentence_text for y in parsed.years)
+        # a year may head the paragraph ("+ Đến năm 2035: … Bảo hiểm y tế toàn dân được duy trì bền vững")
+        # or the section ("1. Mục tiêu đến năm 2030")
+        paragraph_start = document.text.rfind("\n\n", 0, start) + 2
+        surroundings = " ".join(
+            [sentence_text, document.text[paragraph_start : paragraph_start + 40], passage.section]
+        )
+        years_present = all(str(y) in surroundings for y in parsed.years)
         if score >= 0.8 and figures_present and years_present:
             return ClaimCheck(
                 claim=parsed.text,
