@@ -115,3 +115,11 @@ def test_api_references_of_a_number(client: TestClient) -> None:
     body = client.get("/v1/references", params={"number": "72-NQ/TW"}).json()
     assert {link["source_number"] for link in body["implemented_by"]} >= {"03-CTr/TU", "06-CTr/TU"}
     assert_error(client.get("/v1/references"), 422)
+
+
+def test_points_page_is_served_and_linked_from_the_chat_page(client: TestClient) -> None:
+    page = client.get("/static/points.html")
+    assert page.status_code == 200 and "/static/points.js" in page.text and "Điểm tuyên truyền" in page.text
+    script = client.get("/static/points.js").text
+    assert "/v1/talking-points" in script and "innerHTML" not in script  # text only, never server HTML
+    assert 'href="/static/points.html"' in client.get("/").text
