@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from hoidap.domain import Chunk, Document, DocumentReference
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
-from hoidap.ingest.chunking import Span, document_label, paragraph_spans, sentence_spans
+from hoidap.ingest.chunking import Span, document_label, paragraph_spans
 from hoidap.qa.question import STOPWORDS, Question
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
@@ -41,7 +41,7 @@ _ASSIGNMENT = re.compile(r"(phân công|giao .{0,40}(chủ trì|thực hiện|tr
 _ASKS_ASSIGNMENT = re.compile(r"\b(chu tri|phoi hop|phan cong|giao (cho )?(ai|co quan|don vi)|duoc giao|ai (lam|thuc hien|phu trach))\b")
 _NUMBER = re.compile(r"\d")
 # "CT 28-CT/TW là chỉ thị về cái gì", "NQ 07 về vấn đề gì", "nói về nội dung gì"
-_ASKS_TOPIC = re.compile(r"\b(ve|noi ve|de cap|de cap den) (van de |cai |noi dung |linh vuc )?(gi|j|nao)\b|\bnoi dung (chinh )?(la )?gi\b")
+_ASKS_TOPIC = re.compile(r"\b(la|noi|de cap)\b.{0,25}\bve (van de |cai |noi dung |linh vuc )?(gi|j)\b|\bve (van de|linh vuc) (gi|j)\b")
 _TIME_WORDS = re.compile(r"\b(19|20)\d\d\b|quý|hằng năm|hàng năm|từ năm|đến năm|giai đoạn", re.IGNORECASE)
 _EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
 _MAX_LIST_CHARS = 1100
@@ -109,7 +109,7 @@ class Composer:
         self.max_sentences = max_sentences
         # Sentence splitting and term sets depend only on the (read-only) index: computed once
         # per chunk or text, they keep the answer stage to a few milliseconds.
-        self._units_cache: dict[str, list[Span]] = {}
+        self._units_cache: dict[tuple[str, bool], list[Span]] = {}
 
     def warm(self, chunks: list[Chunk]) -> None:
         """Split every chunk into sentences and term sets up front, so the first questions are as
@@ -117,7 +117,7 @@ class Composer:
         for chunk in chunks:
             if chunk.kind == "body" or chunk.kind == "recipients":
                 document = self.documents[chunk.doc_id]
-                for unit in self._units(chunk):
+                for unit in self._units(chunk, clauses=True):
                     text_terms(document.text[unit.start : unit.end])
             text_terms(chunk.search_text)
 
@@ -151,26 +151,28 @@ class Composer:
         ]
 
     # ---------- candidate passages ----------
-    def _units(self, chunk: Chunk) -> list[Span]:
+    def _units(self, chunk: Chunk, clauses: bool = False) -> list[Span]:
         """Sentences and list lines of a chunk, as spans into its document's text.
 
-        A long sentence made of ``;``-separated clauses (a typical list of targets) is cut into
-        windows of consecutive clauses, so a figure can be quoted without the whole paragraph.
+        A sentence longer than a quote is cut into windows of its ``;``-separated clauses; with
+        ``clauses`` every sentence's clauses are candidates too, so a figure ("… đạt từ 98% trở
+        lên") can be quoted without the rest of a long list of targets.
         """
-        cached = self._units_cache.get(chunk.chunk_id)
+        key = (chunk.chunk_id, clauses)
+        cached = self._units_cache.get(key)
         if cached is not None:
             return cached
         document = self.documents[chunk.doc_id]
         units: list[Span] = []
-        self._units_cache[chunk.chunk_id] = units
+        self._units_cache[key] = units
         for paragraph in paragraph_spans(document.text, chunk.start, chunk.end):
             for line_span in _line_spans(document.text, paragraph):
                 for sentence in full_sentence_spans(document.text, line_span):
-                    if sentence.end - sentence.start <= _MAX_UNIT_CHARS:
+                    short = sentence.end - sentence.start <= _MAX_UNIT_CHARS
+                    if short:
                         units.append(sentence)
-                    # Its clauses too, so "… đạt từ 98% trở lên" can be quoted without the rest.
-                    windows = _clause_windows(document.text, sentence, _MAX_UNIT_CHARS // 2)
-                    if len(windows) > 1:
+                    if clauses or not short:
+                        windows = _clause_windows(document.text, sentence, _MAX_UNIT_CHARS // 2)
                         units.extend(w for w in windows if w.end - w.start >= 40)
         return units
 
@@ -215,7 +217,8 @@ class Composer:
                 seen.add(chunk.chunk_id)
                 document = self.documents[chunk.doc_id]
                 heading = chunk.section_path[-1] if chunk.section_path else ""
-                for unit in self._units(chunk):
+                # Figures and dates are quoted by the clause; everything else by the sentence.
+                for unit in self._units(chunk, clauses=question.intent in ("quantity", "when")):
                     text = document.text[unit.start : unit.end]
                     score = self._unit_score(question, text, chunk.search_text, heading) + prior
                     candidates.append(Evidence(chunk, unit.start, unit.end, score, hit.score))
@@ -710,17 +713,38 @@ def full_sentence_spans(text: str, span: Span) -> list[Span]:
     return pieces
 
 
+_CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=\S)")
+
+
+def _clauses(text: str, sentence: Span) -> list[Span]:
+    """The ``;``/``:``-separated clauses of a sentence ("…; phấn đấu đến năm 2030 …; …")."""
+    clauses: list[Span] = []
+    cursor = sentence.start
+    for match in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end):
+        if match.start() > cursor:
+            clauses.append(Span(cursor, match.start() + 1))
+        cursor = match.end()
+    if sentence.end > cursor:
+        clauses.append(Span(cursor, sentence.end))
+    return clauses
+
+
 def _clause_windows(text: str, sentence: Span, max_chars: int) -> list[Span]:
-    """Overlapping windows of up to ``max_chars`` over a long sentence's ``;``/``:`` clauses."""
-    clauses = sentence_spans(text, sentence)
+    """Each clause of a sentence on its own, and the longest run of clauses from it that fits in
+    ``max_chars``, so a figure can be quoted with as little around it as possible."""
+    clauses = _clauses(text, sentence)
+    if len(clauses) < 2:
+        return []
     windows: list[Span] = []
-    for index in range(len(clauses)):
-        end = clauses[index].end
+    for index, clause in enumerate(clauses):
+        windows.append(clause)
+        end = clause.end
         for following in clauses[index + 1 :]:
-            if following.end - clauses[index].start > max_chars:
+            if following.end - clause.start > max_chars:
                 break
             end = following.end
-        windows.append(Span(clauses[index].start, end))
+        if end != clause.end:
+            windows.append(Span(clause.start, end))
     return windows
 
 

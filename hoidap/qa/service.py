@@ -181,6 +181,9 @@ class QAService:
             body = text.rstrip()
             if body.endswith((".", ";", ",", ":")):
                 body = body[:-1].rstrip()
+            # A quoted clause may start mid-sentence ("phấn đấu đến năm 2030 …"); the answer line
+            # starts with a capital like any sentence (the citation keeps the verbatim quote).
+            body = body[:1].upper() + body[1:]
             lines.append(f"{body} [{index + 1}].")
         answer = (draft.preface + " " if draft.preface else "") + "\n".join(lines)
         # Further passages the reader may want, ranked after the quoted ones.
