@@ -10,7 +10,6 @@ verbatim, and when the evidence is too thin the answer says the documents do not
 from __future__ import annotations
 
 import functools
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ from hoidap.domain import Chunk, Document, DocumentReference
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, document_label, paragraph_spans
-from hoidap.qa.question import STOPWORDS, Question
+from hoidap.qa.question import Question
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
     DOC_NUMBER_PATTERN,
@@ -65,7 +64,6 @@ class Draft:
     answerable: bool
     sentences: list[tuple[str, int]] = field(default_factory=list)  # (text, evidence index)
     evidence: list[Evidence] = field(default_factory=list)
-    preface: str = ""
     confidence: float = 0.0
     refusal: str | None = None  # why the documents cannot answer, when answerable is False
     exact: bool = False  # a metadata lookup (signer, date, number): no relevance check needed
@@ -845,14 +843,6 @@ def _line_spans(text: str, paragraph: Span) -> list[Span]:
     return spans
 
 
-def _cut_at_clause(text: str, start: int, limit: int) -> int:
-    for mark in (". ", "; ", ", "):
-        cut = text.rfind(mark, start + 120, limit)
-        if cut > 0:
-            return cut + 1
-    return limit
-
-
 def _overlaps(a: Evidence, b: Evidence) -> bool:
     return a.chunk.doc_id == b.chunk.doc_id and a.start < b.end and b.start < a.end
 
@@ -861,7 +851,3 @@ def _same_text(documents: dict[str, Document], a: Evidence, b: Evidence) -> bool
     text_a = clean_for_answer(documents[a.chunk.doc_id].text[a.start : a.end]).lower()
     text_b = clean_for_answer(documents[b.chunk.doc_id].text[b.start : b.end]).lower()
     return text_a == text_b
-
-
-def idf_sum(lexical: LexicalIndex, terms: list[str]) -> float:
-    return sum(lexical.idf(t) for t in terms if t not in STOPWORDS) or math.inf

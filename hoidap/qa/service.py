@@ -185,7 +185,7 @@ class QAService:
             # starts with a capital like any sentence (the citation keeps the verbatim quote).
             body = body[:1].upper() + body[1:]
             lines.append(f"{body} [{index + 1}].")
-        answer = (draft.preface + " " if draft.preface else "") + "\n".join(lines)
+        answer = "\n".join(lines)
         # Further passages the reader may want, ranked after the quoted ones.
         used = {c.text for c in citations}
         for hit in hits:
