@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from hoidap.domain import Chunk, Document, DocumentReference
+from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, document_label, paragraph_spans
@@ -101,10 +102,21 @@ def _question_weights(lexical: LexicalIndex, terms: tuple[str, ...], bigrams: bo
 
 
 class Composer:
-    def __init__(self, documents: dict[str, Document], lexical: LexicalIndex, max_sentences: int = 3) -> None:
+    def __init__(
+        self,
+        documents: dict[str, Document],
+        chunks: list[Chunk],
+        lexical: LexicalIndex,
+        identities: DocumentIdentities,
+        max_sentences: int = 3,
+    ) -> None:
         self.documents = documents
         self.lexical = lexical
+        self.identities = identities
         self.max_sentences = max_sentences
+        self.chunks_by_doc: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
         # Sentence splitting and term sets depend only on the (read-only) index: computed once
         # per chunk or text, they keep the answer stage to a few milliseconds.
         self._units_cache: dict[tuple[str, bool], list[Span]] = {}
@@ -227,7 +239,7 @@ class Composer:
         """Other chunks of the same item (same document and section path)."""
         return [
             other
-            for other in getattr(self, "chunks_by_doc", {}).get(chunk.doc_id, [])
+            for other in self.chunks_by_doc.get(chunk.doc_id, [])
             if other.section_path == chunk.section_path and other.chunk_id != chunk.chunk_id and chunk.kind == "body"
         ]
 
@@ -270,7 +282,7 @@ class Composer:
         issuer = document.metadata.issuer or ""
         if issuer and self.coverage_of_text(issuer, question.folded) >= 0.6:
             return None
-        if document.doc_id in getattr(self, "identities", None).named_by_place(question.folded):  # type: ignore[union-attr]
+        if document.doc_id in self.identities.named_by_place(question.folded):
             return None  # the question names this very document by its ward or city
         asked = re.search(
             r"\b(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)"
@@ -317,7 +329,7 @@ class Composer:
         if document is None:
             return None
         preamble = next(
-            (c for c in getattr(self, "chunks_by_doc", {}).get(document.doc_id, []) if c.section_path == ["Phần mở đầu"]),
+            (c for c in self.chunks_by_doc.get(document.doc_id, []) if c.section_path == ["Phần mở đầu"]),
             None,
         )
         if preamble is None:
@@ -401,7 +413,7 @@ class Composer:
         return self._reference_clause_answer(question, subject, r"[^.;\n]{0,80}?\bvề\b")
 
     def _chunk_at(self, document: Document, offset: int) -> Chunk | None:
-        for chunk in getattr(self, "chunks_by_doc", {}).get(document.doc_id, []):
+        for chunk in self.chunks_by_doc.get(document.doc_id, []):
             if chunk.start <= offset < chunk.end:
                 return chunk
         return None
@@ -427,7 +439,7 @@ class Composer:
             return None
         meta = document.metadata
         label = document_label(meta, document.source)
-        chunk_lookup = getattr(self, "chunks_by_doc", {}).get(document.doc_id, [])
+        chunk_lookup = self.chunks_by_doc.get(document.doc_id, [])
 
         def block(kind: str) -> Chunk | None:
             return next((c for c in chunk_lookup if c.kind == kind), None) or self._chunk_of_kind(document, kind, hits)

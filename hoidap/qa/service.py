@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from hoidap.domain import Chunk, Document
@@ -71,12 +70,9 @@ class QAService:
         self.settings = settings
         self.refusal = refusal or RefusalPolicy()
         self.retriever = HybridRetriever(index, embedder, rrf_k=settings.rrf_k, pool=settings.candidate_pool)
-        self.composer = Composer(index.documents, index.lexical, settings.max_answer_sentences)
-        by_doc: dict[str, list[Chunk]] = defaultdict(list)
-        for chunk in index.chunks:
-            by_doc[chunk.doc_id].append(chunk)
-        self.composer.chunks_by_doc = dict(by_doc)  # type: ignore[attr-defined]
-        self.composer.identities = self.retriever.identities  # type: ignore[attr-defined]
+        self.composer = Composer(
+            index.documents, index.chunks, index.lexical, self.retriever.identities, settings.max_answer_sentences
+        )
         self.composer.warm(index.chunks)
 
     @classmethod
