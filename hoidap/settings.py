@@ -93,6 +93,16 @@ class Settings(BaseSettings):
     # Webhook events whose timestamp is further than this from now are refused (replays).
     zalo_max_event_age_seconds: int = 300
 
+    # ---------- the ward's channels (hoidap.channels) ----------
+    # The public address printed in QR codes and links ("https://hoidap.phuong.gov.vn"); never
+    # guessed from a request. Unset: QR codes are refused with a message saying what to set.
+    public_base_url: str | None = None
+    # Sites allowed to embed the chat widget (frame-ancestors), comma separated; "" = only this service.
+    widget_origins: str = ""
+    # Weekly digest for officers: default period, and how many question groups to list.
+    digest_days: int = Field(default=7, ge=1, le=366)
+    digest_top: int = Field(default=20, ge=1, le=200)
+
     @cached_property
     def index_root(self) -> Path:
         return self.data_dir / "index"
@@ -113,6 +123,10 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in self.widget_origins.split(",") if origin.strip()]
 
 
 def get_settings() -> Settings:

@@ -27,6 +27,7 @@ from hoidap.api.routes import answers, documents, feedback, health, pages, propa
 from hoidap.api.routes.pages import STATIC_DIR
 from hoidap.api.state import ServiceHolder
 from hoidap.bot import webhooks
+from hoidap.channels import routes as channel_routes
 from hoidap.index.embedder import make_embedder
 from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
@@ -147,6 +148,7 @@ def create_app(
     for router in (answers.router, feedback.router, documents.router, health.router, pages.router, webhooks.router):
         app.include_router(router)
     app.include_router(propaganda.router)
+    app.include_router(channel_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Added innermost first: metrics see every response, including 413 and 429 from the limits.

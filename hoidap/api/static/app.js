@@ -235,6 +235,13 @@
     button.addEventListener("click", function () { ask(button.textContent); });
   });
 
+  // A QR code on a poster opens the page as /?q=<question>: the question is filled in, not sent,
+  // so the person reads it and presses Gửi themselves.
+  const suggested = new URLSearchParams(window.location.search).get("q");
+  if (suggested && suggested.trim()) {
+    input.value = suggested.trim().slice(0, 2000);
+  }
+
   document.getElementById("new-chat").addEventListener("click", function () {
     conversationId = null;
     sessionStorage.removeItem(STORAGE_KEY);

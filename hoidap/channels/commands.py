@@ -1,0 +1,55 @@
+"""CLI commands of the ward's channels: ``hoidap qr`` and ``hoidap digest``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hoidap.channels.links import PublicUrlMissing, document_url, question_url
+from hoidap.channels.qr import MAX_SCALE, qr_png
+from hoidap.index.store import IndexNotReady, IndexStore
+from hoidap.settings import Settings
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"Lỗi: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def qr(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp PNG sẽ ghi")],
+    doc: Annotated[
+        str | None, typer.Option("--doc", help="Mã văn bản: mã QR mở trang in của văn bản")
+    ] = None,
+    question: Annotated[
+        str | None,
+        typer.Option("--question", "-q", help="Câu hỏi gợi ý: mã QR mở trang hỏi đáp, điền sẵn câu hỏi"),
+    ] = None,
+    scale: Annotated[int, typer.Option("--scale", min=1, max=MAX_SCALE, help="Điểm ảnh mỗi ô")] = 10,
+) -> None:
+    """Write a QR code (PNG) for a document page or a suggested question, using HOIDAP_PUBLIC_BASE_URL."""
+    if (doc is None) == (question is None):
+        _fail('Cần đúng một trong hai: --doc <mã văn bản> hoặc --question "câu hỏi".')
+    settings = Settings()
+    try:
+        if doc is not None:
+            try:
+                documents = IndexStore(settings.index_root).load().documents
+            except IndexNotReady as error:
+                _fail(str(error))
+                return
+            if doc not in documents:
+                _fail(f"Không có văn bản mã “{doc}”. Các mã hiện có: {', '.join(sorted(documents))}")
+            url = document_url(settings.public_base_url, doc)
+        else:
+            assert question is not None
+            if not question.strip():
+                _fail("Câu hỏi gợi ý không được để trống.")
+            url = question_url(settings.public_base_url, question)
+    except (PublicUrlMissing, ValueError) as error:
+        _fail(str(error))
+        return
+    out.write_bytes(qr_png(url, scale))
+    typer.echo(f"Đã ghi {out} — mã QR mở: {url}")
