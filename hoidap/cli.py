@@ -168,6 +168,7 @@ app.command("points")(propaganda_commands.points)
 app.command("targets")(propaganda_commands.targets)
 app.command("check")(propaganda_commands.check)
 app.command("qr")(channel_commands.qr)
+app.command("digest")(channel_commands.digest)
 app.add_typer(bot_app, name="bot")
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import HTMLResponse, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from hoidap.api.deps import ServingDep, SettingsDep
+from hoidap.api.deps import AdminDep, ServingDep, SettingsDep
 from hoidap.api.errors import ApiError
 from hoidap.api.routes.responses import errors
 from hoidap.api.state import ServingState
+from hoidap.channels.activity import read_activity
+from hoidap.channels.digest import Digest, build_digest, digest_period, render_markdown
 from hoidap.channels.document_page import render_document_page
 from hoidap.channels.links import PublicUrlMissing, document_url, question_url
 from hoidap.channels.qr import MAX_SCALE, qr_png
@@ -74,3 +77,21 @@ def document_page(doc_id: str, serving: ServingDep, settings: SettingsDep) -> HT
     except (PublicUrlMissing, ValueError):
         public_url = None
     return HTMLResponse(render_document_page(document, public_url))
+
+
+@router.get("/v1/digest", response_model=Digest, responses=errors(401, 403, 422, 429))
+async def digest(
+    _: AdminDep,
+    settings: SettingsDep,
+    days: Annotated[
+        int | None, Query(ge=1, le=366, description="Số ngày gần nhất (mặc định HOIDAP_DIGEST_DAYS)")
+    ] = None,
+    format: Annotated[Literal["json", "markdown"], Query(description="json hoặc markdown")] = "json",
+) -> Digest | PlainTextResponse:
+    """Tổng hợp cho cán bộ: câu hỏi hỏi nhiều nhất, câu văn bản chưa trả lời được, đánh giá 👍/👎 (không có dữ liệu cá nhân)."""
+    since, until = digest_period(days or settings.digest_days)
+    activity = await run_in_threadpool(read_activity, settings.records_path, since, until)
+    result = build_digest(activity, since, until, settings.digest_top)
+    if format == "markdown":
+        return PlainTextResponse(render_markdown(result), media_type="text/markdown; charset=utf-8")
+    return result
