@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hoidap.channels.links import normalise_base_url
 
 
 class Settings(BaseSettings):
@@ -102,6 +104,11 @@ class Settings(BaseSettings):
     # Weekly digest for officers: default period, and how many question groups to list.
     digest_days: int = Field(default=7, ge=1, le=366)
     digest_top: int = Field(default=20, ge=1, le=200)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_base_url(cls, value: str | None) -> str | None:
+        return normalise_base_url(value) if value and value.strip() else None
 
     @cached_property
     def index_root(self) -> Path:

@@ -41,13 +41,13 @@ def _link(build: Callable[[str | None, str], str], base_url: str | None, value: 
     try:
         return build(base_url, value)
     except PublicUrlMissing as error:
-        raise ApiError(503, "public_url_not_configured", error.message) from error
+        raise ApiError(403, "public_url_not_configured", error.message) from error
     except ValueError as error:
-        raise ApiError(503, "public_url_invalid", str(error)) from error
+        raise ApiError(403, "public_url_invalid", str(error)) from error
 
 
 @router.get(
-    "/v1/documents/{doc_id}/qr.png", response_class=Response, responses={**_PNG, **errors(404, 429, 503)}
+    "/v1/documents/{doc_id}/qr.png", response_class=Response, responses={**_PNG, **errors(403, 404, 429, 503)}
 )
 def document_qr(doc_id: str, serving: ServingDep, settings: SettingsDep, scale: ScaleQuery = 8) -> Response:
     """Mã QR mở trang in của văn bản (địa chỉ lấy từ HOIDAP_PUBLIC_BASE_URL)."""
@@ -56,7 +56,7 @@ def document_qr(doc_id: str, serving: ServingDep, settings: SettingsDep, scale: 
     return Response(qr_png(url, scale), media_type="image/png", headers=_CACHE)
 
 
-@router.get("/qr.png", response_class=Response, responses={**_PNG, **errors(422, 429, 503)})
+@router.get("/qr.png", response_class=Response, responses={**_PNG, **errors(403, 422, 429)})
 def question_qr(
     settings: SettingsDep,
     q: Annotated[str, Query(min_length=1, max_length=300, description="Câu hỏi gợi ý, điền sẵn khi quét")],

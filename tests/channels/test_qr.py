@@ -84,7 +84,7 @@ def test_qr_errors_have_the_contract_shape(
     unset = channel_settings.model_copy(update={"public_base_url": None})
     with TestClient(create_app(unset, service=shared_service)) as client:
         response = client.get("/qr.png", params={"q": "BHYT"})
-        assert response.status_code == 503
+        assert response.status_code == 403
         body = response.json()
         assert body["error"]["code"] == "public_url_not_configured"
         assert "HOIDAP_PUBLIC_BASE_URL" in body["error"]["message"]
