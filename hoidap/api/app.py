@@ -28,6 +28,7 @@ from hoidap.api.routes.pages import STATIC_DIR
 from hoidap.api.state import ServiceHolder
 from hoidap.bot import webhooks
 from hoidap.channels import routes as channel_routes
+from hoidap.channels import widget
 from hoidap.index.embedder import make_embedder
 from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
@@ -64,7 +65,8 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
-                if not docs:
+                # A route that sets its own CSP (the embeddable chat page, /embed) keeps it.
+                if not docs and not any(name.lower() == b"content-security-policy" for name, _ in headers):
                     headers.append((b"content-security-policy", _PAGE_CSP.encode()))
                 message = {**message, "headers": headers}
             await send(message)
@@ -149,6 +151,7 @@ def create_app(
         app.include_router(router)
     app.include_router(propaganda.router)
     app.include_router(channel_routes.router)
+    app.include_router(widget.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Added innermost first: metrics see every response, including 413 and 429 from the limits.

@@ -231,6 +231,19 @@
     input.style.height = Math.min(input.scrollHeight, 140) + "px";
   });
 
+  // The widget (/embed?suggest=…&suggest=…) brings the ward's own starting questions.
+  const custom = new URLSearchParams(window.location.search).getAll("suggest")
+    .map(function (s) { return s.trim().slice(0, 200); }).filter(Boolean).slice(0, 5);
+  if (custom.length) {
+    const box = document.querySelector(".examples");
+    box.textContent = "";
+    custom.forEach(function (text) {
+      const button = el("button", "example", text);
+      button.type = "button";
+      box.appendChild(button);
+    });
+  }
+
   document.querySelectorAll(".example").forEach(function (button) {
     button.addEventListener("click", function () { ask(button.textContent); });
   });
