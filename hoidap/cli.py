@@ -169,6 +169,7 @@ app.command("targets")(propaganda_commands.targets)
 app.command("check")(propaganda_commands.check)
 app.command("qr")(channel_commands.qr)
 app.command("digest")(channel_commands.digest)
+app.command("bulletin")(channel_commands.bulletin)
 app.add_typer(bot_app, name="bot")
 
 

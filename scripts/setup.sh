@@ -16,6 +16,15 @@ if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/noto/NotoColor
     echo "setup: the browser test needs Debian's chromium: sudo apt-get install -y chromium fonts-noto-color-emoji" >&2
   fi
 fi
+# The loudspeaker bulletin speaks with Debian's espeak-ng (offline, Vietnamese voice "vi").
+if ! command -v espeak-ng >/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "setup: installing espeak-ng for the loudspeaker bulletin…" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null
+  else
+    echo "setup: the bulletin test needs espeak-ng: sudo apt-get install -y espeak-ng" >&2
+  fi
+fi
 . .venv/bin/activate
 # pip warns about local package folders that do not exist on every machine: harmless, filtered.
 quiet_pip() { python -m pip "$@" 2> >(grep -v "is ignored" >&2); }

@@ -80,3 +80,34 @@ def digest(
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
         sys.stdout.write(render_markdown(result))
+
+
+def bulletin(
+    topic: Annotated[str, typer.Argument(help='Chủ đề, ví dụ "bảo hiểm y tế"')],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp WAV sẽ ghi (bản chữ ghi cạnh, đuôi .txt)")],
+    max_points: Annotated[int, typer.Option("--max", min=1, max=7, help="Số điểm tối đa")] = 5,
+    speed: Annotated[int, typer.Option("--speed", min=80, max=260, help="Tốc độ đọc (từ/phút)")] = 140,
+) -> None:
+    """A spoken bulletin for the ward loudspeakers from the talking points on a topic (WAV + transcript)."""
+    from hoidap.channels.bulletin import SpeechEngineMissing, bulletin_script, synthesize
+    from hoidap.index.embedder import EmbedderUnavailable
+    from hoidap.propaganda.service import propaganda_for
+    from hoidap.qa.service import QAService, QuestionRejected
+
+    try:
+        points = propaganda_for(QAService.from_settings(Settings())).talking_points(topic, max_points)
+    except (IndexNotReady, EmbedderUnavailable) as error:
+        _fail(str(error))
+        return
+    except QuestionRejected as error:
+        _fail(error.message)
+        return
+    if not points.points:
+        _fail(points.message or f"Văn bản chưa có nội dung về “{topic}”.")
+    transcript = "\n".join(bulletin_script(points)) + "\n"
+    try:
+        synthesize(transcript, out, speed)
+    except SpeechEngineMissing as error:
+        _fail(error.message)
+    out.with_suffix(".txt").write_text(transcript, encoding="utf-8")
+    typer.echo(f"Đã ghi {out} và bản chữ {out.with_suffix('.txt')}")

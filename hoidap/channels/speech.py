@@ -63,7 +63,7 @@ _ABBREVIATIONS = {
 
 _DOC_NUMBER = re.compile(
     r"(?P<kindword>\b(?i:Nghị quyết|Chỉ thị|Chương trình hành động|Chương trình|Kế hoạch|Công văn|Quyết định|"
-    r"Kết luận|Hướng dẫn|Thông báo|Báo cáo|Thông tư)\s+(?:số\s+)?)?"
+    r"Kết luận|Hướng dẫn|Thông báo|Báo cáo|Thông tư)\s+(?:số\s+)?|(?P<so>\bsố\s+))?"
     r"\b(?P<number>\d{1,5})\s?-\s?(?P<kind>[A-ZĐ][A-Za-zĐđ]{0,4})\s?/\s?(?P<issuer>[A-ZĐ][A-Za-zĐđ]{0,9})\b"
 )
 _DATE = re.compile(r"(?P<ngay>\b(?i:ngày)\s+)?\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b")
@@ -157,7 +157,9 @@ def _doc_number(match: re.Match[str]) -> str:
     issuer = _ISSUERS.get(match["issuer"].upper())
     if kind is None:
         return match.group(0)
-    spoken = f"{kind} số {number_words(int(match['number']))}"
+    # "Công văn … số 307-CV/ĐU": the kind was said before "số".
+    lead = "số" if match["so"] else f"{kind} số"
+    spoken = f"{lead} {number_words(int(match['number']))}"
     following = match.string[match.end() : match.end() + 60]
     # "72-NQ/TW ngày 09/9/2025 của Bộ Chính trị" already names who issued it.
     if issuer and not re.match(r"\s*(?:,\s*)?(?:ngày\s+\S+\s+)?của\b", following):

@@ -48,6 +48,7 @@ def test_decimals_use_the_vietnamese_marks() -> None:
             "Nghị quyết số bảy mươi hai ngày chín tháng chín năm hai nghìn không trăm hai mươi lăm của Bộ Chính trị",
         ),
         ("công văn 307-CV/ĐU", "Công văn số ba trăm lẻ bảy của Đảng ủy"),
+        ("Công văn Về triển khai số 307-CV/ĐU.", "Công văn Về triển khai số ba trăm lẻ bảy của Đảng ủy."),
         ("Tham gia BHYT, BHXH", "Tham gia bảo hiểm y tế, bảo hiểm xã hội"),
         ("tu dưỡng", "tu dưỡng"),
         ("Đến năm 2030", "Đến năm hai nghìn không trăm ba mươi"),
