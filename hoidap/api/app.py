@@ -27,8 +27,8 @@ from hoidap.api.routes import answers, documents, feedback, health, pages, propa
 from hoidap.api.routes.pages import STATIC_DIR
 from hoidap.api.state import ServiceHolder
 from hoidap.bot import webhooks
+from hoidap.channels import bulletin_route, widget
 from hoidap.channels import routes as channel_routes
-from hoidap.channels import widget
 from hoidap.index.embedder import make_embedder
 from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
@@ -152,6 +152,7 @@ def create_app(
     app.include_router(propaganda.router)
     app.include_router(channel_routes.router)
     app.include_router(widget.router)
+    app.include_router(bulletin_route.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # Added innermost first: metrics see every response, including 413 and 429 from the limits.

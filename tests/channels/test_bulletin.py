@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from hoidap.channels.bulletin import bulletin_script, synthesize
 from hoidap.propaganda.points import PointCitation, TalkingPoint, TalkingPoints
@@ -64,3 +65,13 @@ def test_audio_is_speech_of_a_plausible_length(tmp_path: Path) -> None:
     assert 10 < seconds < 120, seconds
     rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
     assert rms > 300, rms  # not silence
+
+
+def test_bulletin_endpoint(channel_client: TestClient) -> None:
+    response = channel_client.post("/v1/bulletin", json={"topic": "bảo hiểm y tế", "max_points": 2})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "audio/wav" and response.content[:4] == b"RIFF"
+    assert response.content[8:12] == b"WAVE" and len(response.content) > 100_000
+    missing = channel_client.post("/v1/bulletin", json={"topic": "giá vé máy bay quốc tế"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "topic_not_covered"
+    assert channel_client.post("/v1/bulletin", json={"topic": "x", "extra": 1}).status_code == 422
