@@ -16,13 +16,14 @@ if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/noto/NotoColor
     echo "setup: the browser test needs Debian's chromium: sudo apt-get install -y chromium fonts-noto-color-emoji" >&2
   fi
 fi
-# The loudspeaker bulletin speaks with Debian's espeak-ng (offline, Vietnamese voice "vi").
-if ! command -v espeak-ng >/dev/null; then
+# The loudspeaker bulletin speaks with Debian's espeak-ng (offline, Vietnamese voice "vi"); the QR
+# test decodes the served images back with zbarimg (zbar-tools).
+if ! command -v espeak-ng >/dev/null || ! command -v zbarimg >/dev/null; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "setup: installing espeak-ng for the loudspeaker bulletin…" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null
+    echo "setup: installing espeak-ng and zbar-tools for the ward channels…" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng zbar-tools >/dev/null
   else
-    echo "setup: the bulletin test needs espeak-ng: sudo apt-get install -y espeak-ng" >&2
+    echo "setup: the channel tests need: sudo apt-get install -y espeak-ng zbar-tools" >&2
   fi
 fi
 . .venv/bin/activate

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import struct
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -120,3 +122,19 @@ def test_qr_command_writes_the_png(tmp_path: Path, built_data_dir: Path) -> None
     assert result.exit_code == 2 and "khong-co" in result.output
     result = CliRunner().invoke(cli_app, ["qr", "-o", str(out)], env=env)
     assert result.exit_code == 2
+
+
+def test_qr_decodes_back_to_the_public_url(channel_client: TestClient, tmp_path: Path) -> None:
+    """A real decoder (zbarimg, Debian's zbar-tools) reads the served image back."""
+    zbarimg = shutil.which("zbarimg")
+    if zbarimg is None:
+        pytest.fail("zbarimg is missing: apt-get install -y zbar-tools (scripts/setup.sh does it as root)")
+    question = "Mức đóng BHYT hộ gia đình là bao nhiêu?"
+    image = tmp_path / "q.png"
+    image.write_bytes(channel_client.get("/qr.png", params={"q": question, "scale": 4}).content)
+    decoded = subprocess.run(
+        [zbarimg, "--raw", "-q", str(image)], capture_output=True, timeout=30, check=True
+    )
+    url = decoded.stdout.decode("utf-8").strip()
+    assert url == question_url(PUBLIC, question)
+    assert parse_qs(urlsplit(url).query)["q"] == [question]
