@@ -231,6 +231,9 @@
     input.style.height = Math.min(input.scrollHeight, 140) + "px";
   });
 
+  // Inside the widget's panel (which shows its own title bar) the page's title and tagline are hidden.
+  if (window.location.pathname === "/embed") document.body.classList.add("embedded");
+
   // The widget (/embed?suggest=…&suggest=…) brings the ward's own starting questions.
   const custom = new URLSearchParams(window.location.search).getAll("suggest")
     .map(function (s) { return s.trim().slice(0, 200); }).filter(Boolean).slice(0, 5);
