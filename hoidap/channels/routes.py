@@ -15,6 +15,7 @@ from hoidap.api.routes.responses import errors
 from hoidap.api.state import ServingState
 from hoidap.channels.activity import read_activity
 from hoidap.channels.digest import Digest, build_digest, digest_period, render_markdown
+from hoidap.channels.digest_page import render_html
 from hoidap.channels.document_page import render_document_page
 from hoidap.channels.links import PublicUrlMissing, document_url, question_url
 from hoidap.channels.qr import MAX_SCALE, qr_png
@@ -86,12 +87,16 @@ async def digest(
     days: Annotated[
         int | None, Query(ge=1, le=366, description="Số ngày gần nhất (mặc định HOIDAP_DIGEST_DAYS)")
     ] = None,
-    format: Annotated[Literal["json", "markdown"], Query(description="json hoặc markdown")] = "json",
-) -> Digest | PlainTextResponse:
+    format: Annotated[
+        Literal["json", "markdown", "html"], Query(description="json, markdown hoặc html")
+    ] = "json",
+) -> Digest | PlainTextResponse | HTMLResponse:
     """Tổng hợp cho cán bộ: câu hỏi hỏi nhiều nhất, câu văn bản chưa trả lời được, đánh giá 👍/👎 (không có dữ liệu cá nhân)."""
     since, until = digest_period(days or settings.digest_days)
     activity = await run_in_threadpool(read_activity, settings.records_path, since, until)
     result = build_digest(activity, since, until, settings.digest_top)
+    if format == "html":
+        return HTMLResponse(render_html(result))
     if format == "markdown":
         return PlainTextResponse(render_markdown(result), media_type="text/markdown; charset=utf-8")
     return result

@@ -107,6 +107,9 @@ def test_digest_endpoint_needs_the_admin_token(
     markdown = channel_client.get("/v1/digest", params={"format": "markdown"}, headers=headers)
     assert markdown.headers["content-type"].startswith("text/markdown")
     assert markdown.text.startswith("# Tổng hợp câu hỏi của người dân")
+    page = channel_client.get("/v1/digest", params={"format": "html"}, headers=headers)
+    assert page.headers["content-type"].startswith("text/html") and "<script" not in page.text
+    assert '<meter min="0" max="3" value="3">' in page.text and "tg:" not in page.text
     assert channel_client.get("/v1/digest", params={"days": 0}, headers=headers).status_code == 422
 
 
