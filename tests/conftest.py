@@ -7,10 +7,17 @@ own copy of the index directory (``copy_data_dir``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Sequence
+import socket
+import subprocess
+import sys
+import time
+import unicodedata
+import urllib.request
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -157,3 +164,64 @@ def copy_data_dir(source: Path, target: Path) -> Path:
 @pytest.fixture(scope="session")
 def shared_service(built_data_dir: Path, embedder: Embedder) -> QAService:
     return QAService.from_settings(make_settings(built_data_dir), embedder=embedder)
+
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Encode Vietnamese text as Windows-1258 files do: composed base letter (ơ, ư, â, …) followed
+    by a combining tone mark, since cp1258 has no precomposed toned letters."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in decomposed if c in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+        out += (base + tones).encode("cp1258")
+    return bytes(out)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served_app(env: dict[str, str], port: int, log_path: Path) -> Iterator[str]:
+    """Run `hoidap serve` on 127.0.0.1:``port`` in a subprocess until /healthz answers 200;
+    yields its base URL and stops it afterwards."""
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hoidap.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+            + ["--log-level", "warning"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("server did not become healthy:\n" + log_path.read_text())
+                time.sleep(0.3)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -10,11 +10,6 @@ var/test-artifacts/ (or $HOIDAP_TEST_ARTIFACTS).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +17,7 @@ import pytest
 
 from hoidap.records import open_records
 from tests.api.conftest import REPO, copy_data_dir, make_settings
+from tests.conftest import free_port, served_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -30,51 +26,18 @@ ARTIFACTS = Path(os.environ.get("HOIDAP_TEST_ARTIFACTS", REPO / "var" / "test-ar
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, built_data_dir: Path) -> Iterator[tuple[str, Path]]:
     data_dir = copy_data_dir(built_data_dir, tmp_path_factory.mktemp("browser") / "data")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "HOIDAP_DATA_DIR": str(data_dir),
         "HOIDAP_RATE_LIMIT_PER_MINUTE": "0",
         "HOIDAP_RECORDS_SECRET": "test-secret",
     }
-    log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hoidap.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("server did not become healthy:\n" + (data_dir / "server.log").read_text())
-            time.sleep(0.3)
+    with served_app(env, port, data_dir / "server.log") as base:
         yield base, data_dir
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

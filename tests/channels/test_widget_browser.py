@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import functools
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port, served_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -53,12 +49,6 @@ HOST_PAGE = """<!doctype html>
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -73,7 +63,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory, built_data_dir: Path) -> Ite
     (data_dir / "index").symlink_to(built_data_dir / "index", target_is_directory=True)
     host_dir = root / "host"
     host_dir.mkdir()
-    service_port, host_port = _free_port(), _free_port()
+    service_port, host_port = free_port(), free_port()
     base, host_origin = f"http://127.0.0.1:{service_port}", f"http://127.0.0.1:{host_port}"
     (host_dir / "index.html").write_text(HOST_PAGE.format(base=base, suggestion=SUGGESTION), encoding="utf-8")
     host_server = ThreadingHTTPServer(
@@ -87,35 +77,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory, built_data_dir: Path) -> Ite
         "HOIDAP_RECORDS_SECRET": "test-secret",
         "HOIDAP_WIDGET_ORIGINS": host_origin,
     }
-    log = (root / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hoidap.cli", "serve", "--host", "127.0.0.1", "--port", str(service_port)]
-        + ["--log-level", "warning"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("server did not become healthy:\n" + (root / "server.log").read_text())
-            time.sleep(0.3)
-        yield base, host_origin + "/index.html"
+        with served_app(env, service_port, root / "server.log") as served:
+            assert served == base
+            yield base, host_origin + "/index.html"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
         host_server.shutdown()
 
 

@@ -23,6 +23,7 @@ from hoidap.ingest.loaders import (
     load_text,
     normalize_text,
 )
+from tests.conftest import encode_cp1258
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = REPO_ROOT / "data" / "corpus"
@@ -40,23 +41,6 @@ DOCUMENT = (
     "* Thực hiện\tđúng quy định.\n"
 )
 
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
-
-
-def encode_cp1258(text: str) -> bytes:
-    """Encode Vietnamese text as Windows-1258: composed base letter (ơ, ư, â, …) + combining tone mark."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in decomposed if c in TONE_MARKS)
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
-        out += (base + tones).encode("cp1258")
-    return bytes(out)
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:

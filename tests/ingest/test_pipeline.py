@@ -16,12 +16,12 @@ from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.loaders import load_text
 from hoidap.ingest.pipeline import Ingestor, IngestReport, build_document, content_hash
 from hoidap.vntext import fold_diacritics
+from tests.conftest import encode_cp1258
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "data" / "corpus"
 SOURCES = sorted(path.name for path in CORPUS_DIR.glob("*.txt"))
 S000, S001, S002, S003, S004 = SOURCES
 BHYT_PASSAGE = "Đến năm 2030 độ bao phủ bảo hiểm y tế toàn dân đạt 98% trở lên"
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def make_ingestor(root: Path, embedder, *, flat_max_vectors: int = 20000) -> Ingestor:
@@ -62,22 +62,6 @@ def fresh_chunk_count(path: Path) -> int:
 
 def top_lexical(index: LoadedIndex, query: str):
     return index.chunks[int(np.argmax(index.lexical.scores(query)))]
-
-
-def encode_cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese files use it: base letter + combining tone mark."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in decomposed if c in TONE_MARKS)
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
-        out += (base + tones).encode("cp1258")
-    return bytes(out)
 
 
 @pytest.fixture
