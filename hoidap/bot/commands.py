@@ -34,13 +34,15 @@ def run_telegram() -> None:
         typer.echo("Lỗi: chưa đặt HOIDAP_TELEGRAM_TOKEN (mã bot lấy từ @BotFather).", err=True)
         raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # every poll would be logged with the token in the URL
+    logging.getLogger("httpx").setLevel(
+        logging.WARNING
+    )  # every poll would be logged with the token in the URL
     build_application(settings, _dialogue(settings)).run_polling(drop_pending_updates=False)
 
 
 @bot_app.command("broadcast")
 def run_broadcast(
-    topic: Annotated[str, typer.Option("--topic", help="Chủ đề bản tin, ví dụ \"bảo hiểm y tế\"")],
+    topic: Annotated[str, typer.Option("--topic", help='Chủ đề bản tin, ví dụ "bảo hiểm y tế"')],
     channel: Annotated[str, typer.Option(help="telegram hoặc zalo")] = "telegram",
 ) -> None:
     """Send a short, cited digest on a topic to every subscribed chat; prints sent/failed counts."""
@@ -59,6 +61,8 @@ def run_broadcast(
         application = build_application(settings, dialogue, updater=False)
         async with application:
             report = await telegram_broadcast(application, dialogue, topic, settings.broadcast_per_second)
-        typer.echo(f"Đã gửi {report.sent}, lỗi {report.failed}, tự hủy đăng ký {report.unsubscribed} (đã chặn bot).")
+        typer.echo(
+            f"Đã gửi {report.sent}, lỗi {report.failed}, tự hủy đăng ký {report.unsubscribed} (đã chặn bot)."
+        )
 
     asyncio.run(run())

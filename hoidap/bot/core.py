@@ -41,8 +41,13 @@ HELP_TEXT = (
     "/nguon — danh sách văn bản\n/dangky — nhận bản tin tóm tắt\n/huy — hủy nhận bản tin"
 )
 RATE_LIMITED_TEXT = "Bạn hỏi hơi nhanh, xin chờ khoảng {seconds} giây rồi hỏi tiếp nhé."
-INTERNAL_ERROR_TEXT = "Xin lỗi, hệ thống đang gặp sự cố nên chưa trả lời được. Bạn vui lòng thử lại sau ít phút."
-FEEDBACK_THANKS = {True: "Cảm ơn bạn đã đánh giá 👍", False: "Cảm ơn bạn, chúng tôi sẽ cải thiện câu trả lời 👎"}
+INTERNAL_ERROR_TEXT = (
+    "Xin lỗi, hệ thống đang gặp sự cố nên chưa trả lời được. Bạn vui lòng thử lại sau ít phút."
+)
+FEEDBACK_THANKS = {
+    True: "Cảm ơn bạn đã đánh giá 👍",
+    False: "Cảm ơn bạn, chúng tôi sẽ cải thiện câu trả lời 👎",
+}
 FEEDBACK_MISSING = "Câu trả lời này đã quá hạn lưu, không ghi nhận được đánh giá."
 
 
@@ -93,7 +98,9 @@ class QABackend(Protocol):
 class LocalQA:
     """The QA core in this process, with follow-ups and feedback in the shared records store."""
 
-    def __init__(self, service: QAService | Callable[[], QAService], records: Records, settings: Settings) -> None:
+    def __init__(
+        self, service: QAService | Callable[[], QAService], records: Records, settings: Settings
+    ) -> None:
         # A callable lets the API's webhooks follow index swaps (it reads the current service per call).
         self._service = service if callable(service) else (lambda: service)
         self.records = records
@@ -141,7 +148,9 @@ class LocalQA:
 class HttpQA:
     """The same calls over the HTTP API (``/v1/ask``, ``/v1/feedback``, ``/v1/documents``)."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self, base_url: str, timeout: float = 30.0, transport: httpx.BaseTransport | None = None
+    ) -> None:
         self.client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, transport=transport)
 
     def ask(self, question: str, conversation_id: str) -> AskResponse:
@@ -150,7 +159,9 @@ class HttpQA:
         )
         if response.status_code == 422:
             error = response.json().get("error", {})
-            raise QuestionRejected(error.get("code", "question_invalid"), error.get("message", "Câu hỏi không hợp lệ."))
+            raise QuestionRejected(
+                error.get("code", "question_invalid"), error.get("message", "Câu hỏi không hợp lệ.")
+            )
         response.raise_for_status()
         return AskResponse.model_validate(response.json())
 
@@ -230,7 +241,9 @@ class Dialogue:
     def subscribe(self, channel: str, chat_id: str) -> Reply:
         new = self.subscriptions.subscribe(channel, chat_id)
         return Reply(
-            text="Đã đăng ký nhận bản tin. Gửi /huy để hủy." if new else "Bạn đã đăng ký nhận bản tin từ trước."
+            text="Đã đăng ký nhận bản tin. Gửi /huy để hủy."
+            if new
+            else "Bạn đã đăng ký nhận bản tin từ trước."
         )
 
     def unsubscribe(self, channel: str, chat_id: str) -> Reply:
@@ -244,7 +257,9 @@ class Dialogue:
         return reply.model_copy(update={"text": f"📢 Bản tin: {topic}\n\n{reply.text}", "buttons": []})
 
 
-def make_backend(settings: Settings, service: QAService | None = None, records: Records | None = None) -> QABackend:
+def make_backend(
+    settings: Settings, service: QAService | None = None, records: Records | None = None
+) -> QABackend:
     """HTTP when ``HOIDAP_API_URL`` is set, else the in-process core (loaded from settings when not given)."""
     if settings.api_url:
         return HttpQA(settings.api_url)

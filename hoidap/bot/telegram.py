@@ -64,7 +64,9 @@ def reply_blocks(reply: Reply) -> list[Block]:
         number = f" — số {citation.doc_number}" if citation.doc_number else ""
         blocks.append(Block(f"{citation.title or ''}{number}", f"<b>[{citation.n}]</b> ", ""))
         blocks.append(Block(f"Mục: {citation.section}", "<i>", "</i>"))
-        quote = citation.quote if len(citation.quote) <= _QUOTE_CHARS else citation.quote[:_QUOTE_CHARS] + " …"
+        quote = (
+            citation.quote if len(citation.quote) <= _QUOTE_CHARS else citation.quote[:_QUOTE_CHARS] + " …"
+        )
         blocks.append(Block(quote, "<blockquote expandable>", "</blockquote>"))
     return blocks
 
@@ -79,7 +81,9 @@ def _cut_text(block: Block, limit: int) -> list[Block]:
         while len(html.escape(rest[:take], quote=False)) > room:
             window = rest[: min(take, room)]
             cut = max(window.rfind("\n"), window.rfind(" "))
-            take = cut if cut > room // 2 else len(window) - 1  # no good boundary: cut hard (escaping shrinks it)
+            take = (
+                cut if cut > room // 2 else len(window) - 1
+            )  # no good boundary: cut hard (escaping shrinks it)
         pieces.append(Block(rest[:take].strip(), block.opening, block.closing))
         rest = rest[take:].lstrip()
     return pieces
@@ -154,8 +158,10 @@ class TelegramBot:
         if message.chat.type != ChatType.PRIVATE:
             # Groups: only when addressed (mention or a reply to the bot), never to every message.
             mention = f"@{context.bot.username}"
-            replied = message.reply_to_message is not None and message.reply_to_message.from_user is not None and (
-                message.reply_to_message.from_user.id == context.bot.id
+            replied = (
+                message.reply_to_message is not None
+                and message.reply_to_message.from_user is not None
+                and (message.reply_to_message.from_user.id == context.bot.id)
             )
             if mention.lower() not in text.lower() and not replied:
                 return
@@ -165,7 +171,11 @@ class TelegramBot:
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         question = " ".join(context.args or [])
         if not question.strip():
-            await self._send(update, context, Reply(text="Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi BHYT năm 2030 đạt bao nhiêu?"))
+            await self._send(
+                update,
+                context,
+                Reply(text="Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi BHYT năm 2030 đạt bao nhiêu?"),
+            )
             return
         await self._answer(update, context, question)
 
@@ -188,7 +198,9 @@ class TelegramBot:
 
     async def on_unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is not None:
-            await self._send(update, context, self.dialogue.unsubscribe(CHANNEL, str(update.effective_chat.id)))
+            await self._send(
+                update, context, self.dialogue.unsubscribe(CHANNEL, str(update.effective_chat.id))
+            )
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -240,7 +252,9 @@ def build_application(settings: Settings, dialogue: Dialogue, *, updater: bool =
     return application
 
 
-async def broadcast(application: Application, dialogue: Dialogue, topic: str, per_second: float) -> BroadcastReport:
+async def broadcast(
+    application: Application, dialogue: Dialogue, topic: str, per_second: float
+) -> BroadcastReport:
     """Send the digest on ``topic`` to every subscribed chat at ``per_second`` messages per second.
 
     A 429 is waited out and retried once; a chat that blocked the bot (403) is unsubscribed, so the

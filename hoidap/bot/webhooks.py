@@ -51,7 +51,9 @@ def _runtime(request: Request) -> BotRuntime:
             return serving.service
 
         backend: QABackend = LocalQA(current_service, context.records, context.settings)
-        runtime = BotRuntime(Dialogue(backend, SQLiteSubscriptions(context.settings.records_path), context.settings))
+        runtime = BotRuntime(
+            Dialogue(backend, SQLiteSubscriptions(context.settings.records_path), context.settings)
+        )
         request.app.state.bots = runtime
     return runtime
 
@@ -99,7 +101,9 @@ async def zalo_webhook(
     try:
         event = verify_event(context.settings, raw, signature)
     except WebhookRejected as error:
-        raise ApiError(error.status, "zalo_rejected", "Sự kiện Zalo không hợp lệ (chữ ký hoặc thời điểm).") from error
+        raise ApiError(
+            error.status, "zalo_rejected", "Sự kiện Zalo không hợp lệ (chữ ký hoặc thời điểm)."
+        ) from error
     runtime = _runtime(request)
     if runtime.zalo is None:
         runtime.zalo = ZaloBot(runtime.dialogue, ZaloClient(context.settings))

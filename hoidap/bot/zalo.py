@@ -27,7 +27,9 @@ logger = logging.getLogger("hoidap.bot.zalo")
 CHANNEL = "zalo"
 MAX_MESSAGE = 2000
 TOKEN_EXPIRED = -216
-FOLLOW_GREETING = "Cảm ơn bạn đã quan tâm trang Zalo phường! Bạn sẽ nhận bản tin; hãy gửi câu hỏi về chính sách y tế."
+FOLLOW_GREETING = (
+    "Cảm ơn bạn đã quan tâm trang Zalo phường! Bạn sẽ nhận bản tin; hãy gửi câu hỏi về chính sách y tế."
+)
 
 
 def zalo_signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret: str) -> str:
@@ -86,7 +88,9 @@ class RecentIds:
             return True
 
 
-def verify_event(settings: Settings, raw_body: bytes, signature: str | None, now: float | None = None) -> ZaloEvent:
+def verify_event(
+    settings: Settings, raw_body: bytes, signature: str | None, now: float | None = None
+) -> ZaloEvent:
     """The parsed event if the signature is right and the timestamp fresh; else :class:`WebhookRejected`."""
     if not settings.zalo_app_id or settings.zalo_oa_secret is None:
         raise WebhookRejected(403, "zalo webhook not configured")
@@ -96,7 +100,9 @@ def verify_event(settings: Settings, raw_body: bytes, signature: str | None, now
         event = ZaloEvent.model_validate_json(raw_body)
     except ValueError as error:
         raise WebhookRejected(400, "malformed event") from error
-    expected = zalo_signature(settings.zalo_app_id, raw_body, event.timestamp, settings.zalo_oa_secret.get_secret_value())
+    expected = zalo_signature(
+        settings.zalo_app_id, raw_body, event.timestamp, settings.zalo_oa_secret.get_secret_value()
+    )
     if not hmac.compare_digest(signature.strip().encode(), expected.encode()):
         raise WebhookRejected(401, "bad signature")
     try:
@@ -128,7 +134,10 @@ def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     rest = text.strip()
     while len(rest) > limit:
         window = rest[:limit]
-        cut = next((i for i in (window.rfind("\n\n"), window.rfind("\n"), window.rfind(" ")) if i > limit // 2), limit)
+        cut = next(
+            (i for i in (window.rfind("\n\n"), window.rfind("\n"), window.rfind(" ")) if i > limit // 2),
+            limit,
+        )
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest:
@@ -183,7 +192,11 @@ class ZaloClient:
         response = self.http.post(
             f"{self.settings.zalo_oauth_base}/v4/oa/access_token",
             headers={"secret_key": secret},
-            data={"app_id": self.settings.zalo_app_id or "", "refresh_token": self.refresh_token, "grant_type": "refresh_token"},
+            data={
+                "app_id": self.settings.zalo_app_id or "",
+                "refresh_token": self.refresh_token,
+                "grant_type": "refresh_token",
+            },
         )
         response.raise_for_status()
         body = response.json()
@@ -192,7 +205,9 @@ class ZaloClient:
         self.access_token = body["access_token"]
         self.refresh_token = body.get("refresh_token", self.refresh_token)
         self._tokens_path.parent.mkdir(parents=True, exist_ok=True)
-        self._tokens_path.write_text(json.dumps({"access_token": self.access_token, "refresh_token": self.refresh_token}))
+        self._tokens_path.write_text(
+            json.dumps({"access_token": self.access_token, "refresh_token": self.refresh_token})
+        )
         self._tokens_path.chmod(0o600)
 
 
@@ -227,12 +242,12 @@ class ZaloBot:
             reply = self.dialogue.answer(CHANNEL, event.sender.id, event.sender.id, event.message.text)
             self.client.send_text(event.sender.id, format_reply(reply))
         elif event.event_name == "follow":
-            user = (event.follower or event.sender)
+            user = event.follower or event.sender
             if user:
                 self.dialogue.subscribe(CHANNEL, user.id)
                 self.client.send_text(user.id, FOLLOW_GREETING)
         elif event.event_name == "unfollow":
-            user = (event.follower or event.sender)
+            user = event.follower or event.sender
             if user:
                 self.dialogue.unsubscribe(CHANNEL, user.id)
 

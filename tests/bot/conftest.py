@@ -77,7 +77,9 @@ def subscriptions(settings: Settings) -> Iterator[SQLiteSubscriptions]:
 
 
 @pytest.fixture
-def dialogue(tiny_service: QAService, records: SQLiteRecords, subscriptions: SQLiteSubscriptions, settings: Settings) -> Dialogue:
+def dialogue(
+    tiny_service: QAService, records: SQLiteRecords, subscriptions: SQLiteSubscriptions, settings: Settings
+) -> Dialogue:
     return Dialogue(LocalQA(tiny_service, records, settings), subscriptions, settings)
 
 

@@ -52,7 +52,9 @@ class _Server:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> _Server:
         self.thread.start()
@@ -72,7 +74,10 @@ class _Server:
 
 class FakeTelegram(_Server):
     def __init__(
-        self, blocked: set[str] | None = None, throttle_once: set[str] | None = None, failing: set[str] | None = None
+        self,
+        blocked: set[str] | None = None,
+        throttle_once: set[str] | None = None,
+        failing: set[str] | None = None,
     ) -> None:
         super().__init__()
         self.blocked = blocked or set()
@@ -97,7 +102,11 @@ class FakeTelegram(_Server):
         if method == "sendMessage":
             chat = params.get("chat_id", "")
             if chat in self.blocked:
-                return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+                return 403, {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                }
             if chat in self.failing:
                 return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
             if chat in self.throttle_once:
@@ -145,7 +154,11 @@ class FakeZalo(_Server):
         if path.endswith("/v4/oa/access_token"):
             params = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
             self.record(Call(path, "refresh", params, headers))
-            return 200, {"access_token": "fresh-token", "refresh_token": "fresh-refresh", "expires_in": "90000"}
+            return 200, {
+                "access_token": "fresh-token",
+                "refresh_token": "fresh-refresh",
+                "expires_in": "90000",
+            }
         params = json.loads(raw or b"{}")
         self.record(Call(path, "message", params, headers))
         if self.fail_status is not None:

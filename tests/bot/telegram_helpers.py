@@ -16,7 +16,9 @@ from tests.bot.fakes import BOT_USER
 _ids = itertools.count(1)
 
 
-def text_update(text: str, chat_id: int = 1001, chat_type: str = "private", reply_to_bot: bool = False) -> dict[str, Any]:
+def text_update(
+    text: str, chat_id: int = 1001, chat_type: str = "private", reply_to_bot: bool = False
+) -> dict[str, Any]:
     message: dict[str, Any] = {
         "message_id": next(_ids),
         "date": 0,
@@ -29,7 +31,11 @@ def text_update(text: str, chat_id: int = 1001, chat_type: str = "private", repl
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     if reply_to_bot:
         message["reply_to_message"] = {
-            "message_id": 1, "date": 0, "chat": message["chat"], "from": BOT_USER, "text": "trước"
+            "message_id": 1,
+            "date": 0,
+            "chat": message["chat"],
+            "from": BOT_USER,
+            "text": "trước",
         }
     return {"update_id": next(_ids), "message": message}
 

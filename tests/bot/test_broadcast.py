@@ -27,7 +27,9 @@ def test_telegram_broadcast_counts_and_unsubscribes_blocked(
     assert sorted(dialogue.subscriptions.subscribers("telegram")) == ["1001", "1002", "777"]
     delivered = [m for m in fake_telegram.sent() if m["chat_id"] == "1001"]
     assert "Bản tin: bảo hiểm y tế" in delivered[0]["text"] and "[1]" in delivered[0]["text"]
-    assert len([m for m in fake_telegram.sent() if m["chat_id"] == "777"]) == 2  # 429 waited out, retried once
+    assert (
+        len([m for m in fake_telegram.sent() if m["chat_id"] == "777"]) == 2
+    )  # 429 waited out, retried once
 
 
 def test_zalo_broadcast_to_followers(settings: Settings, dialogue: Dialogue, fake_zalo: FakeZalo) -> None:

@@ -17,7 +17,9 @@ from tests.bot.telegram_helpers import button_update, run_updates, text_update
 
 
 def _settings(settings: Settings, fake: FakeTelegram) -> Settings:
-    return settings.model_copy(update={"telegram_api_base": fake.base_url, "telegram_file_base": fake.base_url})
+    return settings.model_copy(
+        update={"telegram_api_base": fake.base_url, "telegram_file_base": fake.base_url}
+    )
 
 
 def _balanced(message: str) -> bool:
@@ -37,7 +39,11 @@ def _balanced(message: str) -> bool:
 def test_question_answered_with_html_citations_and_buttons(
     settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram
 ) -> None:
-    run_updates(_settings(settings, fake_telegram), dialogue, [text_update("Đến năm 2030 tỷ lệ bao phủ BHYT đạt bao nhiêu?")])
+    run_updates(
+        _settings(settings, fake_telegram),
+        dialogue,
+        [text_update("Đến năm 2030 tỷ lệ bao phủ BHYT đạt bao nhiêu?")],
+    )
     assert fake_telegram.sent("sendChatAction")[0]["action"] == "typing"
     (message,) = fake_telegram.sent()
     assert message["parse_mode"] == "HTML" and message["chat_id"] == "1001"
@@ -49,16 +55,27 @@ def test_question_answered_with_html_citations_and_buttons(
     assert all(len(b["callback_data"].encode()) <= 64 for b in keyboard)
 
 
-def test_unaccented_question_and_refusal(settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram) -> None:
-    updates = [text_update("den nam 2030 ty le bao phu bhyt dat bao nhieu"), text_update("Giá vé xe buýt Hà Nội là bao nhiêu?")]
+def test_unaccented_question_and_refusal(
+    settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram
+) -> None:
+    updates = [
+        text_update("den nam 2030 ty le bao phu bhyt dat bao nhieu"),
+        text_update("Giá vé xe buýt Hà Nội là bao nhiêu?"),
+    ]
     run_updates(_settings(settings, fake_telegram), dialogue, updates)
     answered, refused = (m["text"] for m in fake_telegram.sent())
     assert "98%" in answered
     assert "không đề cập" in refused
 
 
-def test_markup_in_question_comes_back_escaped(settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram) -> None:
-    run_updates(_settings(settings, fake_telegram), dialogue, [text_update("/hoi <script>alert(1)</script> <b>BHYT</b>")])
+def test_markup_in_question_comes_back_escaped(
+    settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram
+) -> None:
+    run_updates(
+        _settings(settings, fake_telegram),
+        dialogue,
+        [text_update("/hoi <script>alert(1)</script> <b>BHYT</b>")],
+    )
     for message in fake_telegram.sent():
         assert "<script>" not in message["text"] and "<b>BHYT" not in message["text"]
         assert _balanced(message["text"])
@@ -105,7 +122,9 @@ def test_feedback_button_stored_and_acknowledged(
     s = _settings(settings, fake_telegram)
     run_updates(s, dialogue, [text_update("Ai ký công văn 307-CV/ĐU?")])
     keyboard = json.loads(fake_telegram.sent()[0]["reply_markup"])["inline_keyboard"][0]
-    run_updates(s, dialogue, [button_update(keyboard[1]["callback_data"]), button_update("fb:1:unknownanswer")])
+    run_updates(
+        s, dialogue, [button_update(keyboard[1]["callback_data"]), button_update("fb:1:unknownanswer")]
+    )
     stored = records.get_feedback(keyboard[1]["callback_data"].split(":")[2])
     assert stored is not None and stored.helpful is False and "307" in (stored.question or "")
     acks = fake_telegram.sent("answerCallbackQuery")
@@ -127,7 +146,11 @@ def test_group_message_answered_only_when_addressed(
 def test_rate_limit_answers_politely(tmp_path: Path, dialogue: Dialogue, fake_telegram: FakeTelegram) -> None:
     limited = bot_settings(tmp_path, bot_rate_limit_per_minute=1, bot_rate_limit_burst=1)
     limited_dialogue = Dialogue(dialogue.backend, dialogue.subscriptions, limited)
-    run_updates(_settings(limited, fake_telegram), limited_dialogue, [text_update("BHYT 2030?"), text_update("BHYT 2045?")])
+    run_updates(
+        _settings(limited, fake_telegram),
+        limited_dialogue,
+        [text_update("BHYT 2030?"), text_update("BHYT 2045?")],
+    )
     assert "chờ khoảng" in fake_telegram.sent()[1]["text"]
 
 
@@ -144,13 +167,21 @@ def test_internal_error_gives_polite_message_and_keeps_running(
     assert "Xin lỗi" in texts[0] and "Xin chào" in texts[1]
 
 
-def test_bot_api_outage_does_not_stop_the_bot(settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram) -> None:
-    run_updates(_settings(settings, fake_telegram), dialogue, [text_update("BHYT 2030?", chat_id=888), text_update("/start")])
+def test_bot_api_outage_does_not_stop_the_bot(
+    settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram
+) -> None:
+    run_updates(
+        _settings(settings, fake_telegram),
+        dialogue,
+        [text_update("BHYT 2030?", chat_id=888), text_update("/start")],
+    )
     delivered = [m for m in fake_telegram.sent() if m["chat_id"] == "1001"]
     assert len(delivered) == 1 and "Xin chào" in delivered[0]["text"]
 
 
-def test_long_polling_answers_queued_updates(settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram) -> None:
+def test_long_polling_answers_queued_updates(
+    settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram
+) -> None:
     """What `hoidap bot telegram` runs: the updater polls getUpdates and the handlers answer."""
     import asyncio
 

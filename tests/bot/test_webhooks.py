@@ -23,8 +23,11 @@ def client(
     settings: Settings, shared_service: QAService, fake_telegram: FakeTelegram, fake_zalo: FakeZalo
 ) -> Iterator[TestClient]:
     s = settings.model_copy(
-        update={"telegram_api_base": fake_telegram.base_url, "zalo_api_base": fake_zalo.base_url,
-                "zalo_oauth_base": fake_zalo.base_url}
+        update={
+            "telegram_api_base": fake_telegram.base_url,
+            "zalo_api_base": fake_zalo.base_url,
+            "zalo_oauth_base": fake_zalo.base_url,
+        }
     )
     with TestClient(create_app(s, service=shared_service)) as test_client:
         yield test_client
@@ -51,7 +54,9 @@ def test_telegram_webhook_wrong_or_missing_secret(
     assert fake_telegram.calls == []  # nothing processed, not even getMe
 
 
-def _zalo_event(text: str = "bhyt 2030 dat bao nhieu", msg_id: str = "msg-1", age: float = 0.0, **extra: object) -> dict:
+def _zalo_event(
+    text: str = "bhyt 2030 dat bao nhieu", msg_id: str = "msg-1", age: float = 0.0, **extra: object
+) -> dict:
     event = {
         "app_id": ZALO_APP_ID,
         "event_name": "user_send_text",
@@ -85,7 +90,9 @@ def test_zalo_signed_text_is_answered_in_plain_text(client: TestClient, fake_zal
 
 
 @pytest.mark.parametrize("signature", [None, "mac=" + "0" * 64, "forged"])
-def test_zalo_bad_or_missing_signature_rejected(client: TestClient, fake_zalo: FakeZalo, signature: str | None) -> None:
+def test_zalo_bad_or_missing_signature_rejected(
+    client: TestClient, fake_zalo: FakeZalo, signature: str | None
+) -> None:
     response = _post_zalo(client, _zalo_event(), signature=signature)
     assert response.status_code == 401
     assert fake_zalo.calls == []
@@ -103,9 +110,16 @@ def test_zalo_duplicate_msg_id_ignored(client: TestClient, fake_zalo: FakeZalo) 
     assert len(fake_zalo.messages()) == 1
 
 
-def test_zalo_follow_unfollow_manage_subscription(client: TestClient, fake_zalo: FakeZalo, settings: Settings) -> None:
-    follow = {"app_id": ZALO_APP_ID, "event_name": "follow", "timestamp": str(int(time.time() * 1000)),
-              "follower": {"id": "fan-1"}, "source": "oa_profile"}
+def test_zalo_follow_unfollow_manage_subscription(
+    client: TestClient, fake_zalo: FakeZalo, settings: Settings
+) -> None:
+    follow = {
+        "app_id": ZALO_APP_ID,
+        "event_name": "follow",
+        "timestamp": str(int(time.time() * 1000)),
+        "follower": {"id": "fan-1"},
+        "source": "oa_profile",
+    }
     assert _post_zalo(client, follow).status_code == 200
     assert fake_zalo.messages()[0]["recipient"] == {"user_id": "fan-1"}
     bots = client.app.state.bots  # type: ignore[attr-defined]
@@ -115,7 +129,9 @@ def test_zalo_follow_unfollow_manage_subscription(client: TestClient, fake_zalo:
     assert bots.dialogue.subscriptions.subscribers("zalo") == []
 
 
-def test_zalo_expired_token_refreshed_and_persisted(client: TestClient, fake_zalo: FakeZalo, settings: Settings) -> None:
+def test_zalo_expired_token_refreshed_and_persisted(
+    client: TestClient, fake_zalo: FakeZalo, settings: Settings
+) -> None:
     _post_zalo(client, _zalo_event(msg_id="warm-up"))
     zalo = client.app.state.bots.zalo  # type: ignore[attr-defined]
     zalo.client.access_token = "old-token"  # as if the stored token had expired since

@@ -25,8 +25,17 @@ def test_long_text_split_at_2000_on_boundaries() -> None:
 
 
 def test_plain_text_reply_lists_citations_compactly() -> None:
-    reply = Reply(text="Đạt 98% [1].", citations=[ReplyCitation(n=1, title="Kế hoạch 72", doc_number="1-KH/ĐU", section="II › e)", quote="e) đạt 98%")])
-    assert format_reply(reply) == "Đạt 98% [1].\n\nNguồn:\n[1] Kế hoạch 72 (số 1-KH/ĐU) — II › e)\n“e) đạt 98%”"
+    reply = Reply(
+        text="Đạt 98% [1].",
+        citations=[
+            ReplyCitation(
+                n=1, title="Kế hoạch 72", doc_number="1-KH/ĐU", section="II › e)", quote="e) đạt 98%"
+            )
+        ],
+    )
+    assert (
+        format_reply(reply) == "Đạt 98% [1].\n\nNguồn:\n[1] Kế hoạch 72 (số 1-KH/ĐU) — II › e)\n“e) đạt 98%”"
+    )
 
 
 def test_oa_api_failure_is_logged_not_raised(settings: Settings, dialogue: Dialogue) -> None:
@@ -34,9 +43,16 @@ def test_oa_api_failure_is_logged_not_raised(settings: Settings, dialogue: Dialo
         s = settings.model_copy(update={"zalo_api_base": fake.base_url})
         bot = ZaloBot(dialogue, ZaloClient(s))
         event = ZaloEvent.model_validate(
-            {"event_name": "user_send_text", "timestamp": "0", "sender": {"id": "u"}, "message": {"msg_id": "1", "text": "BHYT 2030?"}}
+            {
+                "event_name": "user_send_text",
+                "timestamp": "0",
+                "sender": {"id": "u"},
+                "message": {"msg_id": "1", "text": "BHYT 2030?"},
+            }
         )
         bot.handle(event)  # 503 on the answer and on the apology: both logged, nothing raised
         assert len(fake.messages()) == 2
-    closed = ZaloBot(dialogue, ZaloClient(settings.model_copy(update={"zalo_api_base": "http://127.0.0.1:9"})))
+    closed = ZaloBot(
+        dialogue, ZaloClient(settings.model_copy(update={"zalo_api_base": "http://127.0.0.1:9"}))
+    )
     closed.handle(event)  # connection refused: the same
