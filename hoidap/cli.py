@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from hoidap.api.commands import serve
 from hoidap.bot.commands import bot_app
 from hoidap.channels import commands as channel_commands
+from hoidap.channels import insights_command
 from hoidap.eval.commands import eval_command
 from hoidap.index.embedder import EmbedderUnavailable, make_embedder
 from hoidap.index.store import IndexNotReady, IndexStore
@@ -168,7 +169,7 @@ app.command("points")(propaganda_commands.points)
 app.command("targets")(propaganda_commands.targets)
 app.command("check")(propaganda_commands.check)
 app.command("qr")(channel_commands.qr)
-app.command("digest")(channel_commands.digest)
+app.command("insights")(insights_command.insights)
 app.command("bulletin")(channel_commands.bulletin)
 app.add_typer(bot_app, name="bot")
 

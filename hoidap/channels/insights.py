@@ -1,29 +1,46 @@
-"""The weekly digest for officers: what people asked, what the documents did not answer, feedback.
+"""What people ask: the officers' insights for a period, from the stored turns and feedback.
 
-Questions are grouped by a normalised form (diacritics folded, lower case, punctuation gone), so
-"BHYT hộ gia đình?" and "bhyt ho gia dinh" count together. Groups are ranked by how many distinct
-chats asked (one person repeating a question does not push it up), then by how often it was asked.
-Nothing personal is shown: chat ids are stored hashed and only counted; digit runs that could be
-phone or ID numbers are masked in feedback comments.
+- **Topics**: answered questions grouped by the document section their answer cited (the first two
+  levels of the section path, "III. NHIỆM VỤ… › 4. Đẩy mạnh … bảo hiểm y tế"), and a roll-up per
+  document. That is where people's interest lies in terms the ward can act on: which part of which
+  document to explain again.
+- **Questions the documents did not answer**, grouped by similarity (see :mod:`similar`): they tell
+  the ward which document to add or which question to answer in person.
+- **Answers that got 👎**, with the comments.
+
+Every count is of distinct chats first (one person repeating a question does not push it up), then
+of how often it was asked. Nothing personal is shown: chat ids are stored hashed and only counted;
+digit runs that could be phone or ID numbers and e-mail addresses are masked in comments.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 from pydantic import BaseModel, Field
 
-from hoidap.channels.activity import Activity, AskedQuestion
+from hoidap.channels.similar import SimilarityRule, group_similar
+from hoidap.qa.service import QAService
+from hoidap.records import Activity, ActivityLog, AskedQuestion, CitedSection
+from hoidap.settings import Settings
 from hoidap.vntext import folded_syllables, has_diacritics
 
 _LONG_DIGITS = re.compile(r"(?:\+?\d[\d .-]{5,}\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_RELATIVE = re.compile(r"^\s*(\d{1,4})\s*([hdw])\s*$", re.IGNORECASE)
+_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+_SECTION_SEPARATOR = " › "
+# Wordings kept per group, so an officer sees how people phrase it.
+_EXAMPLES = 3
+_LABEL_CHARS = 80
 
 
 def question_key(question: str) -> str:
-    """The grouping form: ``"BHYT hộ gia đình?"`` → ``"bhyt ho gia dinh"``."""
+    """The exact-grouping form: ``"BHYT hộ gia đình?"`` → ``"bhyt ho gia dinh"``."""
     return " ".join(folded_syllables(question))
 
 
@@ -32,131 +49,303 @@ def redact(text: str) -> str:
     return _LONG_DIGITS.sub("[số đã ẩn]", _EMAIL.sub("[email đã ẩn]", text))
 
 
+def parse_moment(text: str, now: datetime) -> datetime:
+    """``"7d"``, ``"24h"``, ``"2w"`` (that long before ``now``), or an ISO date/time (UTC unless it says)."""
+    relative = _RELATIVE.match(text)
+    if relative:
+        return now - int(relative[1]) * _UNITS[relative[2].lower()]
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"Không hiểu mốc thời gian “{text}”: dùng 7d, 24h, 2w hoặc ngày dạng 2026-11-16."
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def insights_period(
+    since: str, until: str | None = None, now: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """The period ``[since, until)``; ``until`` defaults to now. Raises ``ValueError`` with a Vietnamese message."""
+    now = now or datetime.now(UTC)
+    start = parse_moment(since, now)
+    end = parse_moment(until, now) if until else now
+    if len(until or "") == 10:  # a bare date as the end means "up to the end of that day"
+        end += timedelta(days=1)
+    if start >= end:
+        raise ValueError("Mốc bắt đầu (since) phải trước mốc kết thúc (until).")
+    return start, end
+
+
 class QuestionGroup(BaseModel):
     question: str = Field(description="Cách hỏi thường gặp nhất trong nhóm")
     asked: int = Field(description="Số lần hỏi")
     chats: int = Field(description="Số cuộc trò chuyện khác nhau đã hỏi")
     unanswered: int = Field(description="Số lần văn bản không có câu trả lời")
+    variants: list[str] = Field(default_factory=list, description="Những cách hỏi khác trong nhóm")
+
+
+class TopicGroup(BaseModel):
+    doc_id: str
+    document: str = Field(description="Số hoặc tên văn bản")
+    section: str = Field(description="Mục của văn bản (hai cấp đầu)")
+    asked: int
+    chats: int
+    examples: list[str] = Field(description="Những câu hỏi thường gặp về mục này")
+
+
+class DocumentCount(BaseModel):
+    doc_id: str
+    document: str
+    asked: int
+    chats: int
+
+
+class DislikedAnswer(BaseModel):
+    question: str
+    count: int = Field(description="Số lượt 👎")
+    answer: str | None = Field(default=None, description="Câu trả lời bị chê (rút gọn)")
+    comments: list[str] = Field(default_factory=list, description="Góp ý (đã ẩn số điện thoại, email)")
 
 
 class FeedbackSummary(BaseModel):
     helpful: int
     unhelpful: int
-    unhelpful_questions: list[QuestionGroup] = Field(default_factory=list)
-    comments: list[str] = Field(default_factory=list, description="Góp ý kèm 👎 (đã ẩn số điện thoại, email)")
+    disliked: list[DislikedAnswer] = Field(default_factory=list)
 
 
-class Digest(BaseModel):
+class Insights(BaseModel):
     since: datetime
     until: datetime
     questions: int
     chats: int
     unanswered: int
     unanswered_share: float = Field(description="Tỷ lệ câu hỏi văn bản chưa trả lời được (0–1)")
+    grouping: str = Field(description="Cách gom câu hỏi chưa trả lời: 'embedding+lexical' hoặc 'lexical'")
+    topics: list[TopicGroup] = Field(
+        description="Chủ đề được hỏi nhiều nhất, theo mục văn bản được trích dẫn"
+    )
+    documents: list[DocumentCount] = Field(description="Số câu hỏi theo văn bản được trích dẫn")
     top_questions: list[QuestionGroup]
     unanswered_questions: list[QuestionGroup] = Field(
-        description="Câu hỏi văn bản chưa trả lời được: gợi ý bổ sung văn bản hoặc giải đáp trực tiếp"
+        description="Câu hỏi văn bản chưa trả lời được, gom theo độ tương đồng: gợi ý bổ sung văn bản hoặc giải đáp trực tiếp"
     )
     feedback: FeedbackSummary
 
 
-def _representative(variants: Counter[str]) -> str:
-    # The most frequent wording; on a tie the accented one (it reads better in a report).
-    return max(variants.items(), key=lambda item: (item[1], has_diacritics(item[0]), -len(item[0])))[
-        0
-    ].strip()
+def _tidy(question: str) -> str:
+    return " ".join(question.split())
 
 
-def group_questions(questions: list[AskedQuestion], top: int) -> list[QuestionGroup]:
-    variants: dict[str, Counter[str]] = defaultdict(Counter)
+def _ranked_wordings(wordings: Counter[str]) -> list[str]:
+    # Most frequent first; on a tie the accented one (it reads better in a report), then the shorter.
+    return [
+        w
+        for w, _ in sorted(
+            wordings.items(), key=lambda item: (-item[1], not has_diacritics(item[0]), len(item[0]))
+        )
+    ]
+
+
+def _document_label(cited: CitedSection) -> str:
+    # The number when there is one; else the title, cut at its first clause (titles of plans run
+    # to several lines: "Kế hoạch … thực hiện Nghị quyết số 72-NQ/TW, ngày …; Chương trình …").
+    if cited.doc_number:
+        return cited.doc_number
+    title = (cited.title or cited.doc_id).split(";")[0].strip()
+    return title if len(title) <= _LABEL_CHARS else title[: _LABEL_CHARS - 1].rsplit(" ", 1)[0] + " …"
+
+
+def _topic_section(section: str) -> str:
+    return _SECTION_SEPARATOR.join(section.split(_SECTION_SEPARATOR)[:2])
+
+
+def group_exact(questions: Sequence[AskedQuestion]) -> list[QuestionGroup]:
+    """Groups of the same question up to case, accents and punctuation, most asked (by chats) first."""
+    wordings: dict[str, Counter[str]] = defaultdict(Counter)
     chats: dict[str, set[str]] = defaultdict(set)
     unanswered: Counter[str] = Counter()
     for asked in questions:
         key = question_key(asked.question)
         if not key:
             continue
-        variants[key][" ".join(asked.question.split())] += 1
+        wordings[key][_tidy(asked.question)] += 1
         chats[key].add(asked.chat)
         unanswered[key] += not asked.answerable
-    groups = [
-        QuestionGroup(
-            question=_representative(variants[key]),
-            asked=sum(variants[key].values()),
-            chats=len(chats[key]),
-            unanswered=unanswered[key],
+    groups = []
+    for key, counter in wordings.items():
+        ranked = _ranked_wordings(counter)
+        groups.append(
+            QuestionGroup(
+                question=ranked[0],
+                asked=sum(counter.values()),
+                chats=len(chats[key]),
+                unanswered=unanswered[key],
+                variants=ranked[1:_EXAMPLES],
+            )
         )
-        for key in variants
-    ]
     groups.sort(key=lambda g: (-g.chats, -g.asked, question_key(g.question)))
-    return groups[:top]
+    return groups
 
 
-def digest_period(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
-    """The last ``days`` days up to now (UTC)."""
-    until = now or datetime.now(UTC)
-    return until - timedelta(days=days), until
+def group_by_similarity(
+    questions: Sequence[AskedQuestion],
+    vectors: Callable[[list[str]], np.ndarray] | None = None,
+    rule: SimilarityRule | None = None,
+) -> list[QuestionGroup]:
+    """Exact groups first, then groups of similar questions merged (see :func:`group_similar`)."""
+    exact = group_exact(questions)
+    members = {question_key(g.question): g for g in exact}
+    chats: dict[str, set[str]] = defaultdict(set)
+    for asked in questions:
+        chats[question_key(asked.question)].add(asked.chat)
+    clusters = group_similar([g.question for g in exact], vectors, rule or SimilarityRule())
+    groups = []
+    for cluster in clusters:
+        parts = [members[question_key(q)] for q in cluster]
+        wordings = Counter({part.question: part.asked for part in parts})
+        ranked = _ranked_wordings(wordings)
+        groups.append(
+            QuestionGroup(
+                question=ranked[0],
+                asked=sum(p.asked for p in parts),
+                chats=len(set().union(*(chats[question_key(p.question)] for p in parts))),
+                unanswered=sum(p.unanswered for p in parts),
+                variants=ranked[1 : 1 + 2 * _EXAMPLES],
+            )
+        )
+    groups.sort(key=lambda g: (-g.chats, -g.asked, question_key(g.question)))
+    return groups
 
 
-def build_digest(activity: Activity, since: datetime, until: datetime, top: int = 20) -> Digest:
+def group_topics(questions: Sequence[AskedQuestion]) -> tuple[list[TopicGroup], list[DocumentCount]]:
+    """Answered questions by the sections (two levels) and documents their answers cited; a question
+    counts once per topic however many of its sentences cite it."""
+    topic_chats: dict[tuple[str, str], set[str]] = defaultdict(set)
+    topic_asked: Counter[tuple[str, str]] = Counter()
+    topic_wordings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    doc_chats: dict[str, set[str]] = defaultdict(set)
+    doc_asked: Counter[str] = Counter()
+    labels: dict[str, str] = {}
+    for asked in questions:
+        if not asked.answerable:
+            continue
+        topics = {(c.doc_id, _topic_section(c.section)) for c in asked.cited}
+        for cited in asked.cited:
+            labels[cited.doc_id] = _document_label(cited)
+        for topic in topics:
+            topic_chats[topic].add(asked.chat)
+            topic_asked[topic] += 1
+            topic_wordings[topic][_tidy(asked.question)] += 1
+        for doc_id in {doc_id for doc_id, _ in topics}:
+            doc_chats[doc_id].add(asked.chat)
+            doc_asked[doc_id] += 1
+    topics = [
+        TopicGroup(
+            doc_id=doc_id,
+            document=labels[doc_id],
+            section=section,
+            asked=topic_asked[(doc_id, section)],
+            chats=len(topic_chats[(doc_id, section)]),
+            examples=_ranked_wordings(topic_wordings[(doc_id, section)])[:_EXAMPLES],
+        )
+        for doc_id, section in topic_asked
+    ]
+    topics.sort(key=lambda t: (-t.chats, -t.asked, t.document, t.section))
+    documents = [
+        DocumentCount(
+            doc_id=doc_id, document=labels[doc_id], asked=doc_asked[doc_id], chats=len(doc_chats[doc_id])
+        )
+        for doc_id in doc_asked
+    ]
+    documents.sort(key=lambda d: (-d.chats, -d.asked, d.document))
+    return topics, documents
+
+
+def _shorten(text: str | None, limit: int = 300) -> str | None:
+    if text is None:
+        return None
+    text = _tidy(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def summarise_feedback(activity: Activity, top: int) -> FeedbackSummary:
+    disliked: dict[str, DislikedAnswer] = {}
+    for verdict in activity.feedback:
+        if verdict.helpful:
+            continue
+        question = _tidy(verdict.question or "(không rõ câu hỏi)")
+        entry = disliked.setdefault(
+            question_key(question) or question,
+            DislikedAnswer(question=question, count=0, answer=_shorten(verdict.answer)),
+        )
+        entry.count += 1
+        if verdict.comment and verdict.comment.strip():
+            entry.comments.append(redact(_tidy(verdict.comment)))
+    ranked = sorted(disliked.values(), key=lambda d: (-d.count, question_key(d.question)))
+    return FeedbackSummary(
+        helpful=sum(v.helpful for v in activity.feedback),
+        unhelpful=sum(not v.helpful for v in activity.feedback),
+        disliked=ranked[:top],
+    )
+
+
+def build_insights(
+    activity: Activity,
+    since: datetime,
+    until: datetime,
+    top: int = 20,
+    vectors: Callable[[list[str]], np.ndarray] | None = None,
+    rule: SimilarityRule | None = None,
+) -> Insights:
+    """The insights of ``activity``; ``vectors`` (question embeddings) refines the grouping of
+    unanswered questions beyond shared words."""
     questions = activity.questions
     unanswered = [q for q in questions if not q.answerable]
-    disliked = [v for v in activity.verdicts if not v.helpful]
-    disliked_questions = [
-        AskedQuestion(chat=str(i), question=v.question or "", answerable=True) for i, v in enumerate(disliked)
-    ]
-    return Digest(
+    topics, documents = group_topics(questions)
+    return Insights(
         since=since,
         until=until,
         questions=len(questions),
         chats=len({q.chat for q in questions}),
         unanswered=len(unanswered),
         unanswered_share=round(len(unanswered) / len(questions), 4) if questions else 0.0,
-        top_questions=group_questions(questions, top),
-        unanswered_questions=group_questions(unanswered, top),
-        feedback=FeedbackSummary(
-            helpful=sum(v.helpful for v in activity.verdicts),
-            unhelpful=len(disliked),
-            unhelpful_questions=group_questions(disliked_questions, top),
-            comments=[
-                redact(" ".join(v.comment.split())) for v in disliked if v.comment and v.comment.strip()
-            ][:top],
-        ),
+        grouping="embedding+lexical" if vectors is not None else "lexical",
+        topics=topics[:top],
+        documents=documents,
+        top_questions=group_exact(questions)[:top],
+        unanswered_questions=group_by_similarity(unanswered, vectors, rule)[:top],
+        feedback=summarise_feedback(activity, top),
     )
 
 
-def _table(groups: list[QuestionGroup]) -> list[str]:
-    if not groups:
-        return ["_(không có)_", ""]
-    lines = ["| # | Câu hỏi | Số lần hỏi | Số người hỏi | Chưa trả lời được |", "|---:|---|---:|---:|---:|"]
-    for rank, group in enumerate(groups, start=1):
-        question = group.question.replace("|", "\\|")
-        lines.append(f"| {rank} | {question} | {group.asked} | {group.chats} | {group.unanswered} |")
-    return [*lines, ""]
+def period_label(insights: Insights) -> str:
+    last_day: date = (insights.until - timedelta(microseconds=1)).date()
+    return f"{insights.since:%d/%m/%Y} – {last_day:%d/%m/%Y}"
 
 
-def render_markdown(digest: Digest) -> str:
-    """The digest as Markdown, for an e-mail or a printed page."""
-    period = f"{digest.since:%d/%m/%Y} – {digest.until:%d/%m/%Y}"
-    share = f"{digest.unanswered_share * 100:.0f}%"
-    lines = [
-        f"# Tổng hợp câu hỏi của người dân ({period})",
-        "",
-        f"- Số câu hỏi: **{digest.questions}** từ **{digest.chats}** cuộc trò chuyện",
-        f"- Văn bản chưa trả lời được: **{digest.unanswered}** câu ({share})",
-        f"- Đánh giá: 👍 {digest.feedback.helpful} · 👎 {digest.feedback.unhelpful}",
-        "",
-        "## Câu hỏi được quan tâm nhiều nhất",
-        "",
-        *_table(digest.top_questions),
-        "## Câu hỏi văn bản chưa trả lời được",
-        "",
-        "Gợi ý: bổ sung văn bản có nội dung này, hoặc cán bộ giải đáp trực tiếp.",
-        "",
-        *_table(digest.unanswered_questions),
-        "## Câu trả lời bị đánh giá 👎",
-        "",
-        *_table(digest.feedback.unhelpful_questions),
-    ]
-    if digest.feedback.comments:
-        lines += ["Góp ý kèm theo:", "", *[f"> {comment}" for comment in digest.feedback.comments], ""]
-    return "\n".join(lines).rstrip() + "\n"
+def similarity_rule(settings: Settings) -> SimilarityRule:
+    return SimilarityRule(
+        same_cosine=settings.insights_same_cosine, related_cosine=settings.insights_related_cosine
+    )
+
+
+def insights_for(
+    records: ActivityLog,
+    settings: Settings,
+    since: datetime,
+    until: datetime,
+    service: QAService | None = None,
+) -> Insights:
+    """The insights of what ``records`` holds in ``[since, until)``; with a loaded ``service``
+    unanswered questions are grouped by meaning too, without one by shared words only."""
+    return build_insights(
+        records.activity(since, until),
+        since,
+        until,
+        settings.insights_top,
+        vectors=service.question_vectors if service is not None else None,
+        rule=similarity_rule(settings),
+    )

@@ -1,20 +1,100 @@
-"""The digest as a small HTML page: tables with a bar per question (``<meter>``, no script, no inline style)."""
+"""The insights rendered for people: Markdown (e-mail, printing) and a small HTML page whose bar
+chart is one ``<meter>`` per row (no script, no inline style: the page passes the service's CSP)."""
 
 from __future__ import annotations
 
 from html import escape
 
-from hoidap.channels.digest import Digest, QuestionGroup
+from hoidap.channels.insights import DislikedAnswer, Insights, QuestionGroup, TopicGroup, period_label
+
+_SUGGESTION = "Gợi ý: bổ sung văn bản có nội dung này, hoặc cán bộ giải đáp trực tiếp."
+_NOTHING = "(không có)"
 
 
-def _table(groups: list[QuestionGroup]) -> str:
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_questions(groups: list[QuestionGroup]) -> list[str]:
     if not groups:
-        return "<p><em>(không có)</em></p>"
+        return [f"_{_NOTHING}_", ""]
+    lines = ["| # | Câu hỏi | Số người hỏi | Số lần hỏi | Chưa trả lời được |", "|---:|---|---:|---:|---:|"]
+    for rank, group in enumerate(groups, start=1):
+        question = _cell(group.question)
+        if group.variants:
+            question += " <br>_cũng hỏi:_ " + "; ".join(_cell(v) for v in group.variants)
+        lines.append(f"| {rank} | {question} | {group.chats} | {group.asked} | {group.unanswered} |")
+    return [*lines, ""]
+
+
+def _md_topics(topics: list[TopicGroup]) -> list[str]:
+    if not topics:
+        return [f"_{_NOTHING}_", ""]
+    lines = [
+        "| # | Văn bản | Mục | Số người hỏi | Số lần hỏi | Ví dụ câu hỏi |",
+        "|---:|---|---|---:|---:|---|",
+    ]
+    for rank, topic in enumerate(topics, start=1):
+        examples = "; ".join(_cell(e) for e in topic.examples)
+        lines.append(
+            f"| {rank} | {_cell(topic.document)} | {_cell(topic.section)} | {topic.chats} | {topic.asked} | {examples} |"
+        )
+    return [*lines, ""]
+
+
+def _md_disliked(disliked: list[DislikedAnswer]) -> list[str]:
+    if not disliked:
+        return [f"_{_NOTHING}_", ""]
+    lines: list[str] = []
+    for entry in disliked:
+        lines.append(f"- **{entry.question}** — 👎 {entry.count}")
+        if entry.answer:
+            lines.append(f"  - Trả lời: {entry.answer}")
+        lines += [f"  - Góp ý: “{comment}”" for comment in entry.comments]
+    return [*lines, ""]
+
+
+def render_markdown(insights: Insights) -> str:
+    share = f"{insights.unanswered_share * 100:.0f}%"
+    documents = ", ".join(f"{d.document}: {d.chats} người ({d.asked} lần)" for d in insights.documents)
+    lines = [
+        f"# Người dân hỏi gì ({period_label(insights)})",
+        "",
+        f"- Số câu hỏi: **{insights.questions}** từ **{insights.chats}** cuộc trò chuyện",
+        f"- Văn bản chưa trả lời được: **{insights.unanswered}** câu ({share})",
+        f"- Đánh giá: 👍 {insights.feedback.helpful} · 👎 {insights.feedback.unhelpful}",
+        f"- Theo văn bản được trích dẫn: {documents or _NOTHING}",
+        "",
+        "## Chủ đề được hỏi nhiều nhất (theo mục văn bản được trích dẫn)",
+        "",
+        *_md_topics(insights.topics),
+        "## Câu hỏi văn bản chưa trả lời được (gom các câu tương tự)",
+        "",
+        _SUGGESTION,
+        "",
+        *_md_questions(insights.unanswered_questions),
+        "## Câu hỏi được hỏi nhiều nhất",
+        "",
+        *_md_questions(insights.top_questions),
+        "## Câu trả lời bị đánh giá 👎",
+        "",
+        *_md_disliked(insights.feedback.disliked),
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _meter(value: int, most: int) -> str:
+    return f'<meter min="0" max="{most}" value="{value}">{value}</meter> {value}'
+
+
+def _html_questions(groups: list[QuestionGroup]) -> str:
+    if not groups:
+        return f"<p><em>{_NOTHING}</em></p>"
     most = max(group.chats for group in groups)
     rows = "".join(
-        f"<tr><td>{rank}</td><td>{escape(group.question)}</td>"
-        f'<td><meter min="0" max="{most}" value="{group.chats}">{group.chats}</meter> {group.chats}</td>'
-        f"<td>{group.asked}</td><td>{group.unanswered}</td></tr>"
+        f"<tr><td>{rank}</td><td>{escape(group.question)}"
+        + (f"<br><small>cũng hỏi: {escape('; '.join(group.variants))}</small>" if group.variants else "")
+        + f"</td><td>{_meter(group.chats, most)}</td><td>{group.asked}</td><td>{group.unanswered}</td></tr>"
         for rank, group in enumerate(groups, start=1)
     )
     return (
@@ -23,22 +103,51 @@ def _table(groups: list[QuestionGroup]) -> str:
     )
 
 
-def render_html(digest: Digest) -> str:
-    period = f"{digest.since:%d/%m/%Y} – {digest.until:%d/%m/%Y}"
-    comments = "".join(f"<blockquote>{escape(comment)}</blockquote>" for comment in digest.feedback.comments)
+def _html_topics(topics: list[TopicGroup]) -> str:
+    if not topics:
+        return f"<p><em>{_NOTHING}</em></p>"
+    most = max(topic.chats for topic in topics)
+    rows = "".join(
+        f"<tr><td>{rank}</td><td>{escape(topic.document)}</td><td>{escape(topic.section)}"
+        f"<br><small>{escape('; '.join(topic.examples))}</small></td>"
+        f"<td>{_meter(topic.chats, most)}</td><td>{topic.asked}</td></tr>"
+        for rank, topic in enumerate(topics, start=1)
+    )
+    return (
+        "<table><thead><tr><th>#</th><th>Văn bản</th><th>Mục (ví dụ câu hỏi)</th><th>Số người hỏi</th>"
+        f"<th>Số lần hỏi</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _html_disliked(disliked: list[DislikedAnswer]) -> str:
+    if not disliked:
+        return f"<p><em>{_NOTHING}</em></p>"
+    items = []
+    for entry in disliked:
+        answer = f"<br><small>Trả lời: {escape(entry.answer)}</small>" if entry.answer else ""
+        comments = "".join(f"<blockquote>{escape(comment)}</blockquote>" for comment in entry.comments)
+        items.append(
+            f"<li><strong>{escape(entry.question)}</strong> — 👎 {entry.count}{answer}{comments}</li>"
+        )
+    return f"<ul>{''.join(items)}</ul>"
+
+
+def render_html(insights: Insights) -> str:
+    period = escape(period_label(insights))
     return (
         '<!doctype html>\n<html lang="vi"><head><meta charset="utf-8">'
-        f"<title>Tổng hợp câu hỏi {escape(period)}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Người dân hỏi gì {period}</title>"
         '<link rel="stylesheet" href="/static/document.css"></head><body><main>'
-        f"<h1>Tổng hợp câu hỏi của người dân ({escape(period)})</h1>"
-        f"<ul><li>Số câu hỏi: <strong>{digest.questions}</strong> từ <strong>{digest.chats}</strong> cuộc trò chuyện</li>"
-        f"<li>Văn bản chưa trả lời được: <strong>{digest.unanswered}</strong> câu "
-        f"({digest.unanswered_share * 100:.0f}%)</li>"
-        f"<li>Đánh giá: 👍 {digest.feedback.helpful} · 👎 {digest.feedback.unhelpful}</li></ul>"
-        f"<h2>Câu hỏi được quan tâm nhiều nhất</h2>{_table(digest.top_questions)}"
+        f"<h1>Người dân hỏi gì ({period})</h1>"
+        f"<ul><li>Số câu hỏi: <strong>{insights.questions}</strong> từ <strong>{insights.chats}</strong> cuộc trò chuyện</li>"
+        f"<li>Văn bản chưa trả lời được: <strong>{insights.unanswered}</strong> câu "
+        f"({insights.unanswered_share * 100:.0f}%)</li>"
+        f"<li>Đánh giá: 👍 {insights.feedback.helpful} · 👎 {insights.feedback.unhelpful}</li></ul>"
+        f"<h2>Chủ đề được hỏi nhiều nhất</h2>{_html_topics(insights.topics)}"
         "<h2>Câu hỏi văn bản chưa trả lời được</h2>"
-        "<p>Gợi ý: bổ sung văn bản có nội dung này, hoặc cán bộ giải đáp trực tiếp.</p>"
-        f"{_table(digest.unanswered_questions)}"
-        f"<h2>Câu trả lời bị đánh giá 👎</h2>{_table(digest.feedback.unhelpful_questions)}{comments}"
+        f"<p>{_SUGGESTION}</p>{_html_questions(insights.unanswered_questions)}"
+        f"<h2>Câu hỏi được hỏi nhiều nhất</h2>{_html_questions(insights.top_questions)}"
+        f"<h2>Câu trả lời bị đánh giá 👎</h2>{_html_disliked(insights.feedback.disliked)}"
         "</main></body></html>\n"
     )

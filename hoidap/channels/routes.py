@@ -9,14 +9,13 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from hoidap.api.deps import AdminDep, ServingDep, SettingsDep
+from hoidap.api.deps import AdminDep, ContextDep, ServingDep, SettingsDep
 from hoidap.api.errors import ApiError
 from hoidap.api.routes.responses import errors
 from hoidap.api.state import ServingState
-from hoidap.channels.activity import read_activity
-from hoidap.channels.digest import Digest, build_digest, digest_period, render_markdown
-from hoidap.channels.digest_page import render_html
 from hoidap.channels.document_page import render_document_page
+from hoidap.channels.insights import Insights, insights_for, insights_period
+from hoidap.channels.insights_page import render_html, render_markdown
 from hoidap.channels.links import PublicUrlMissing, document_url, question_url
 from hoidap.channels.qr import MAX_SCALE, qr_png
 from hoidap.domain import Document
@@ -80,21 +79,32 @@ def document_page(doc_id: str, serving: ServingDep, settings: SettingsDep) -> HT
     return HTMLResponse(render_document_page(document, public_url))
 
 
-@router.get("/v1/digest", response_model=Digest, responses=errors(401, 403, 422, 429))
-async def digest(
+@router.get("/v1/insights", response_model=Insights, responses=errors(401, 403, 422, 429))
+async def insights(
     _: AdminDep,
-    settings: SettingsDep,
-    days: Annotated[
-        int | None, Query(ge=1, le=366, description="Số ngày gần nhất (mặc định HOIDAP_DIGEST_DAYS)")
+    context: ContextDep,
+    since: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="Từ: 7d, 24h, 2w hoặc ngày ISO 2026-11-16 (mặc định HOIDAP_INSIGHTS_SINCE)",
+        ),
     ] = None,
+    until: Annotated[str | None, Query(max_length=40, description="Đến (mặc định: bây giờ)")] = None,
     format: Annotated[
         Literal["json", "markdown", "html"], Query(description="json, markdown hoặc html")
     ] = "json",
-) -> Digest | PlainTextResponse | HTMLResponse:
-    """Tổng hợp cho cán bộ: câu hỏi hỏi nhiều nhất, câu văn bản chưa trả lời được, đánh giá 👍/👎 (không có dữ liệu cá nhân)."""
-    since, until = digest_period(days or settings.digest_days)
-    activity = await run_in_threadpool(read_activity, settings.records_path, since, until)
-    result = build_digest(activity, since, until, settings.digest_top)
+) -> Insights | PlainTextResponse | HTMLResponse:
+    """Người dân hỏi gì: chủ đề theo mục văn bản được trích dẫn, câu chưa trả lời được (gom câu tương tự), đánh giá 👎 kèm góp ý. Không có dữ liệu cá nhân."""
+    settings = context.settings
+    try:
+        start, end = insights_period(since or settings.insights_since, until)
+    except ValueError as error:
+        raise ApiError(422, "invalid_period", str(error)) from error
+    # Grouping by meaning needs the loaded model; while the index loads, shared words only.
+    serving = context.holder.current
+    service = serving.service if serving is not None else None
+    result = await run_in_threadpool(insights_for, context.records, settings, start, end, service)
     if format == "html":
         return HTMLResponse(render_html(result))
     if format == "markdown":

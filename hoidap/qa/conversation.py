@@ -6,11 +6,14 @@ the QA core, so a follow-up ("còn năm 2045 thì sao?") means the same thing ev
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from hoidap.qa.followup import Rewrite, standalone_question
 from hoidap.qa.schemas import AskResponse
-from hoidap.records import Records, Turn
+from hoidap.records import CitedSection, Records, Turn
+
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def resolve_followup(
@@ -28,7 +31,32 @@ def resolve_followup(
     return rewrite
 
 
-def record_turn(records: Records, conversation_id: str, question: str, asked: str, response: AskResponse) -> None:
+def cited_sections(response: AskResponse) -> list[CitedSection]:
+    """The sections the answer's ``[n]`` markers point to, in order, each once; none for a refusal
+    (its citations are only the closest passages, not what the answer rests on)."""
+    if not response.answerable:
+        return []
+    by_number = {citation.n: citation for citation in response.citations}
+    numbers = [int(n) for n in _MARKER.findall(response.answer)] or sorted(by_number)[:1]
+    cited: list[CitedSection] = []
+    for n in numbers:
+        citation = by_number.get(n)
+        if citation is None:
+            continue
+        section = CitedSection(
+            doc_id=citation.doc_id,
+            doc_number=citation.doc_number,
+            title=citation.title,
+            section=citation.section,
+        )
+        if section not in cited:
+            cited.append(section)
+    return cited
+
+
+def record_turn(
+    records: Records, conversation_id: str, question: str, asked: str, response: AskResponse
+) -> None:
     records.add_turn(
         conversation_id,
         Turn(
@@ -38,5 +66,6 @@ def record_turn(records: Records, conversation_id: str, question: str, asked: st
             answer=response.answer,
             answerable=response.answerable,
             created_at=datetime.now(UTC),
+            cited=cited_sections(response),
         ),
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from hoidap.domain import Chunk, Document
 from hoidap.index.embedder import Embedder, make_embedder
@@ -133,6 +136,13 @@ class QAService:
         timings = dict(retrieval.timings_ms)
         timings["answer"] = (time.perf_counter() - started) * 1000
         return response, AskTrace(analysed, retrieval, draft, coverage, reason, timings)
+
+    def question_vectors(self, questions: Sequence[str]) -> np.ndarray:
+        """Unit vectors of ``questions`` as retrieval embeds them (accents restored first), one row
+        each: for grouping similar questions, not for answering."""
+        if not questions:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.stack([self.embedder.embed_query(self.retriever.dense_query_text(q)[0]) for q in questions])
 
     def search(self, query: str, k: int = 5) -> SearchResponse:
         cleaned = self.validate_question(query)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+
+class CitedSection(BaseModel):
+    """A document section an answer relied on: what the officers' insights group questions by."""
+
+    doc_id: str
+    doc_number: str | None = None
+    title: str | None = None
+    section: str
 
 
 class Turn(BaseModel):
@@ -13,6 +22,7 @@ class Turn(BaseModel):
 
     ``standalone_question`` is what was actually answered: the question itself, or the follow-up
     rewritten with the earlier turns' topic ("còn năm 2045 thì sao?" → "… đến năm 2045 …").
+    ``cited`` lists the sections the answer's sentences cite (empty when the documents had no answer).
     """
 
     answer_id: str
@@ -21,6 +31,7 @@ class Turn(BaseModel):
     answer: str
     answerable: bool
     created_at: datetime
+    cited: list[CitedSection] = Field(default_factory=list)
 
 
 class Feedback(BaseModel):
@@ -62,7 +73,29 @@ class FeedbackStore(Protocol):
         ...
 
 
-class Records(ConversationStore, FeedbackStore, Protocol):
+class AskedQuestion(BaseModel):
+    """A stored turn as the insights see it: the chat only as its stored hash, to count distinct chats."""
+
+    chat: str
+    question: str
+    answerable: bool
+    cited: list[CitedSection] = Field(default_factory=list)
+
+
+class Activity(BaseModel):
+    """What was asked and said in a period, oldest first."""
+
+    questions: list[AskedQuestion] = Field(default_factory=list)
+    feedback: list[Feedback] = Field(default_factory=list)
+
+
+class ActivityLog(Protocol):
+    def activity(self, since: datetime, until: datetime) -> Activity:
+        """Turns (as answered: follow-ups resolved) and feedback stored in ``[since, until)``."""
+        ...
+
+
+class Records(ConversationStore, FeedbackStore, ActivityLog, Protocol):
     """A store that keeps both (what the HTTP service is given)."""
 
     def close(self) -> None: ...

@@ -19,7 +19,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hoidap.records.base import Feedback, Turn
+from pydantic import TypeAdapter
+
+from hoidap.records.base import Activity, AskedQuestion, CitedSection, Feedback, Turn
 from hoidap.settings import Settings
 
 _SCHEMA = """
@@ -30,7 +32,8 @@ CREATE TABLE IF NOT EXISTS turns (
     standalone_question TEXT NOT NULL,
     answer TEXT NOT NULL,
     answerable INTEGER NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    cited TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation_hash, created_at);
 CREATE INDEX IF NOT EXISTS turns_by_time ON turns (created_at);
@@ -44,6 +47,11 @@ CREATE TABLE IF NOT EXISTS feedback (
 );
 CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (created_at);
 """
+
+# Columns added after the first release, with their definition: opening an older file adds them.
+_ADDED_COLUMNS = {"turns": {"cited": "TEXT NOT NULL DEFAULT '[]'"}}
+_TURN_COLUMNS = "answer_id, question, standalone_question, answer, answerable, created_at, cited"
+_CITED = TypeAdapter(list[CitedSection])
 
 # Expired rows are swept at most this often, piggy-backing on writes (no scheduler thread).
 _PURGE_EVERY = timedelta(hours=1)
@@ -92,8 +100,16 @@ class SQLiteRecords:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
         self._last_purge = datetime.now(UTC)
         self.purge_expired()
+
+    def _add_missing_columns(self) -> None:
+        for table, columns in _ADDED_COLUMNS.items():
+            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for column, definition in columns.items():
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         with self._lock:
@@ -106,15 +122,16 @@ class SQLiteRecords:
     def add_turn(self, conversation_id: str, turn: Turn) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO turns (conversation_hash, {_TURN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    turn.answer_id,
                     self.hash_conversation_id(conversation_id),
+                    turn.answer_id,
                     turn.question,
                     turn.standalone_question,
                     turn.answer,
                     int(turn.answerable),
                     _timestamp(turn.created_at),
+                    _CITED.dump_json(turn.cited).decode("utf-8"),
                 ),
             )
         self._maybe_purge()
@@ -123,7 +140,7 @@ class SQLiteRecords:
         cutoff = _timestamp(datetime.now(UTC) - self.conversation_retention)
         with self._lock:
             rows = self._db.execute(
-                "SELECT answer_id, question, standalone_question, answer, answerable, created_at FROM turns "
+                f"SELECT {_TURN_COLUMNS} FROM turns "
                 "WHERE conversation_hash = ? AND created_at >= ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
                 (self.hash_conversation_id(conversation_id), cutoff, limit),
             ).fetchall()
@@ -132,15 +149,14 @@ class SQLiteRecords:
     def find_turn(self, answer_id: str) -> Turn | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT answer_id, question, standalone_question, answer, answerable, created_at FROM turns "
-                "WHERE answer_id = ?",
+                f"SELECT {_TURN_COLUMNS} FROM turns WHERE answer_id = ?",
                 (answer_id,),
             ).fetchone()
         return self._turn(row) if row else None
 
     @staticmethod
     def _turn(row: tuple) -> Turn:
-        answer_id, question, standalone, answer, answerable, created_at = row
+        answer_id, question, standalone, answer, answerable, created_at, cited = row
         return Turn(
             answer_id=answer_id,
             question=question,
@@ -148,6 +164,7 @@ class SQLiteRecords:
             answer=answer,
             answerable=bool(answerable),
             created_at=_parse_timestamp(created_at),
+            cited=_CITED.validate_json(cited),
         )
 
     # ---------- feedback ----------
@@ -172,8 +189,10 @@ class SQLiteRecords:
                 "SELECT answer_id, helpful, comment, question, answer, created_at FROM feedback WHERE answer_id = ?",
                 (answer_id,),
             ).fetchone()
-        if row is None:
-            return None
+        return self._feedback(row) if row else None
+
+    @staticmethod
+    def _feedback(row: tuple) -> Feedback:
         answer_id, helpful, comment, question, answer, created_at = row
         return Feedback(
             answer_id=answer_id,
@@ -191,6 +210,33 @@ class SQLiteRecords:
         for helpful, count in rows:
             counts[bool(helpful)] = count
         return counts
+
+    # ---------- activity (the officers' insights) ----------
+    def activity(self, since: datetime, until: datetime) -> Activity:
+        window = (_timestamp(since), _timestamp(until))
+        with self._lock:
+            turns = self._db.execute(
+                "SELECT conversation_hash, standalone_question, answerable, cited FROM turns "
+                "WHERE created_at >= ? AND created_at < ? ORDER BY created_at, rowid",
+                window,
+            ).fetchall()
+            feedback = self._db.execute(
+                "SELECT answer_id, helpful, comment, question, answer, created_at FROM feedback "
+                "WHERE created_at >= ? AND created_at < ? ORDER BY created_at, rowid",
+                window,
+            ).fetchall()
+        return Activity(
+            questions=[
+                AskedQuestion(
+                    chat=chat,
+                    question=question,
+                    answerable=bool(answerable),
+                    cited=_CITED.validate_json(cited),
+                )
+                for chat, question, answerable, cited in turns
+            ],
+            feedback=[self._feedback(row) for row in feedback],
+        )
 
     # ---------- retention ----------
     def purge_expired(self, now: datetime | None = None) -> int:

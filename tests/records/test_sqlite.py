@@ -62,7 +62,9 @@ def test_feedback_is_stored_and_replaced(records: SQLiteRecords) -> None:
 
 def test_retention_deletes_old_turns_and_feedback(tmp_path: Path) -> None:
     store = SQLiteRecords(
-        tmp_path / "r.sqlite3", key=b"k" * 32, conversation_retention=timedelta(days=1),
+        tmp_path / "r.sqlite3",
+        key=b"k" * 32,
+        conversation_retention=timedelta(days=1),
         feedback_retention=timedelta(days=2),
     )
     old = datetime.now(UTC) - timedelta(days=3)
@@ -98,3 +100,39 @@ def test_records_survive_reopening(tmp_path: Path) -> None:
     reopened = SQLiteRecords(tmp_path / "r.sqlite3", key=b"k" * 32)
     assert [t.question for t in reopened.recent_turns("c")] == ["bhyt"]
     reopened.close()
+
+
+def test_cited_sections_round_trip_and_activity_window(records: SQLiteRecords) -> None:
+    from hoidap.records import CitedSection
+
+    cited = [CitedSection(doc_id="d1", doc_number="72-NQ/TW", title="Nghị quyết", section="II. › 1.")]
+    now = datetime.now(UTC)
+    records.add_turn(
+        "chat-a", _turn("a1", "câu một", now - timedelta(days=2)).model_copy(update={"cited": cited})
+    )
+    records.add_turn("chat-b", _turn("a2", "câu hai", now - timedelta(days=10)))
+    records.add_feedback(Feedback(answer_id="a1", helpful=False, comment="sai", created_at=now))
+    assert records.find_turn("a1").cited == cited
+    activity = records.activity(now - timedelta(days=7), now + timedelta(seconds=1))
+    assert [(q.question, q.cited) for q in activity.questions] == [("câu một", cited)]
+    assert activity.questions[0].chat == records.hash_conversation_id("chat-a")
+    assert [(f.answer_id, f.comment) for f in activity.feedback] == [("a1", "sai")]
+
+
+def test_a_file_from_before_cited_sections_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE turns (answer_id TEXT PRIMARY KEY, conversation_hash TEXT NOT NULL, question TEXT NOT NULL,"
+        " standalone_question TEXT NOT NULL, answer TEXT NOT NULL, answerable INTEGER NOT NULL,"
+        " created_at TEXT NOT NULL);"
+        "INSERT INTO turns VALUES ('old', 'h', 'q', 'q', 'a', 1, '2099-01-01T00:00:00.000000Z');"
+    )
+    old.close()
+    store = SQLiteRecords(path, key=b"k" * 32)
+    try:
+        assert store.find_turn("old").cited == []
+        store.add_turn("chat", _turn("new", "câu mới"))
+        assert store.find_turn("new").question == "câu mới"
+    finally:
+        store.close()
