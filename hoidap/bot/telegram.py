@@ -13,6 +13,7 @@ import html
 import logging
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,7 +31,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from hoidap.bot.core import INTERNAL_ERROR_TEXT, Dialogue, Reply
+from hoidap.bot.core import ASK_USAGE, INTERNAL_ERROR_TEXT, Dialogue, Reply
 from hoidap.settings import Settings
 
 logger = logging.getLogger("hoidap.bot.telegram")
@@ -140,14 +141,22 @@ class TelegramBot:
             )
 
     async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+        await self._run(update, context, self.dialogue.answer, question)
+
+    async def _run(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        step: Callable[[str, str, str, str], Reply],
+        text: str,
+    ) -> None:
+        """One dialogue step (answer, points, check) for this chat and user, with "typing…" meanwhile."""
         chat, user = update.effective_chat, update.effective_user
         if chat is None:
             return
         await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
         # QA is CPU work in synchronous code: off the event loop so other chats keep flowing.
-        reply = await asyncio.to_thread(
-            self.dialogue.answer, CHANNEL, str(chat.id), str(user.id if user else chat.id), question
-        )
+        reply = await asyncio.to_thread(step, CHANNEL, str(chat.id), str(user.id if user else chat.id), text)
         await self.send_reply(context, chat.id, reply)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -171,13 +180,17 @@ class TelegramBot:
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         question = " ".join(context.args or [])
         if not question.strip():
-            await self._send(
-                update,
-                context,
-                Reply(text="Hãy gõ câu hỏi sau lệnh, ví dụ: /hoi BHYT năm 2030 đạt bao nhiêu?"),
-            )
+            await self._send(update, context, Reply(text=ASK_USAGE))
             return
         await self._answer(update, context, question)
+
+    async def on_points(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/diem <chủ đề> (an empty topic gets the usage hint from the dialogue)."""
+        await self._run(update, context, self.dialogue.talking_points, " ".join(context.args or []))
+
+    async def on_check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/kiemtra <nhận định>."""
+        await self._run(update, context, self.dialogue.check_claim, " ".join(context.args or []))
 
     async def _send(self, update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
         if update.effective_chat is not None:
@@ -227,6 +240,8 @@ class TelegramBot:
         application.add_handler(CommandHandler("help", self.on_help))
         application.add_handler(CommandHandler("nguon", self.on_sources))
         application.add_handler(CommandHandler("hoi", self.on_ask))
+        application.add_handler(CommandHandler("diem", self.on_points))
+        application.add_handler(CommandHandler("kiemtra", self.on_check))
         application.add_handler(CommandHandler("dangky", self.on_subscribe))
         application.add_handler(CommandHandler("huy", self.on_unsubscribe))
         application.add_handler(CallbackQueryHandler(self.on_button, pattern=r"^fb:"))

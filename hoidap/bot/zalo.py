@@ -239,7 +239,8 @@ class ZaloBot:
 
     def _handle(self, event: ZaloEvent) -> None:
         if event.event_name == "user_send_text" and event.sender and event.message and event.message.text:
-            reply = self.dialogue.answer(CHANNEL, event.sender.id, event.sender.id, event.message.text)
+            # "/diem …", "/kiemtra …", "/nguon"… are routed by the dialogue; other text is a question
+            reply = self.dialogue.handle_text(CHANNEL, event.sender.id, event.sender.id, event.message.text)
             self.client.send_text(event.sender.id, format_reply(reply))
         elif event.event_name == "follow":
             user = event.follower or event.sender

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -45,3 +46,28 @@ def test_dialogue_over_http_answers_rejects_and_takes_feedback(
     assert "quá hạn" in dialogue.feedback("no-such-answer", True)
     assert "không có chữ" in dialogue.answer("telegram", "42", "42", "???").text
     assert "72-NQ/TW" in dialogue.sources().text
+
+
+def test_points_and_claim_check_over_http(
+    api_url: str, settings: Settings, subscriptions: SQLiteSubscriptions
+) -> None:
+    """/diem and /kiemtra in HOIDAP_API_URL mode: /v1/talking-points and /v1/check of the real app."""
+    dialogue = Dialogue(HttpQA(api_url), subscriptions, settings)
+    points = dialogue.handle_text("zalo", "42", "42", "/diem bảo hiểm y tế")
+    assert points.text.startswith("📌 Điểm tuyên truyền: bảo hiểm y tế")
+    assert re.search(r"^1\. “.*98%.*”$", points.text, re.MULTILINE)
+    assert re.search(r"^\s+Nguồn: \[1\] mục ", points.text, re.MULTILINE) and "307-CV/ĐU" in points.text
+
+    contradicted = dialogue.check_claim(
+        "telegram", "42", "42", "Đến năm 2030 tỷ lệ bao phủ bảo hiểm y tế đạt 90%"
+    )
+    assert contradicted.text.startswith("❌ Không đúng với văn bản") and "98%" in contradicted.text
+    assert contradicted.citations and any("98%" in c.quote for c in contradicted.citations)
+
+    absent = dialogue.check_claim("telegram", "42", "42", "Giá vé xe buýt Hà Nội tăng lên 10.000 đồng")
+    assert absent.text.startswith("❔ Văn bản không đề cập") and not absent.answerable
+
+    # refused by the API (422): its message, not an error
+    assert "không có chữ" in dialogue.check_claim("telegram", "42", "42", "???").text
+    assert "không có chữ" in dialogue.talking_points("telegram", "42", "42", "!!!").text
+    assert "không đề cập" in dialogue.talking_points("telegram", "42", "42", "giá vé xe buýt").text

@@ -141,3 +141,21 @@ def test_zalo_expired_token_refreshed_and_persisted(
     assert fake_zalo.calls[-1].headers.get("access_token") == "fresh-token"
     saved = json.loads((settings.data_dir / "zalo_tokens.json").read_text())
     assert saved == {"access_token": "fresh-token", "refresh_token": "fresh-refresh"}
+
+
+def test_zalo_webhook_claim_check_command(client: TestClient, fake_zalo: FakeZalo) -> None:
+    event = _zalo_event("/kiemtra Đến năm 2030 tỷ lệ bao phủ bảo hiểm y tế đạt 90%", msg_id="check-1")
+    assert _post_zalo(client, event).json() == {"status": "accepted"}
+    text = fake_zalo.messages()[0]["message"]["text"]
+    assert text.startswith("❌ Không đúng với văn bản") and "98%" in text and "Nguồn:" in text
+
+
+def test_telegram_webhook_talking_points_command(client: TestClient, fake_telegram: FakeTelegram) -> None:
+    response = client.post(
+        "/webhooks/telegram",
+        json=text_update("/diem bảo hiểm y tế"),
+        headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+    )
+    assert response.status_code == 200
+    (message,) = fake_telegram.sent()
+    assert "Điểm tuyên truyền" in message["text"] and "98%" in message["text"]
