@@ -57,18 +57,37 @@ def qr(
 
 def bulletin(
     topic: Annotated[str, typer.Argument(help='Chủ đề, ví dụ "bảo hiểm y tế"')],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp WAV sẽ ghi (bản chữ ghi cạnh, đuôi .txt)")],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Tệp âm thanh sẽ ghi: .wav hoặc .mp3 (bản chữ ghi cạnh, đuôi .txt)"),
+    ],
     max_points: Annotated[int, typer.Option("--max", min=1, max=7, help="Số điểm tối đa")] = 5,
     speed: Annotated[int, typer.Option("--speed", min=80, max=260, help="Tốc độ đọc (từ/phút)")] = 140,
+    audio_format: Annotated[
+        str | None, typer.Option("--format", help="wav hoặc mp3 (mặc định: theo đuôi tệp --out)")
+    ] = None,
 ) -> None:
-    """A spoken bulletin for the ward loudspeakers from the talking points on a topic (WAV + transcript)."""
-    from hoidap.channels.bulletin import SpeechEngineMissing, bulletin_script, synthesize
+    """A spoken bulletin for the ward loudspeakers from the talking points on a topic (WAV or MP3 + transcript)."""
+    from hoidap.channels.bulletin import (
+        Mp3EncoderMissing,
+        SpeechEngineMissing,
+        audio_format_for,
+        bulletin_script,
+        write_audio,
+    )
     from hoidap.index.embedder import EmbedderUnavailable
+    from hoidap.propaganda.issuers import issuers_for
     from hoidap.propaganda.service import propaganda_for
     from hoidap.qa.service import QAService, QuestionRejected
 
     try:
-        points = propaganda_for(QAService.from_settings(Settings())).talking_points(topic, max_points)
+        fmt = audio_format_for(out, audio_format)
+    except ValueError as error:
+        _fail(str(error))
+        return
+    try:
+        propaganda = propaganda_for(QAService.from_settings(Settings()))
+        points = propaganda.talking_points(topic, max_points)
     except (IndexNotReady, EmbedderUnavailable) as error:
         _fail(str(error))
         return
@@ -77,10 +96,10 @@ def bulletin(
         return
     if not points.points:
         _fail(points.message or f"Văn bản chưa có nội dung về “{topic}”.")
-    transcript = "\n".join(bulletin_script(points)) + "\n"
+    transcript = "\n".join(bulletin_script(points, issuers_for(propaganda))) + "\n"
     try:
-        synthesize(transcript, out, speed)
-    except SpeechEngineMissing as error:
+        write_audio(transcript, out, speed, fmt)
+    except (SpeechEngineMissing, Mp3EncoderMissing) as error:
         _fail(error.message)
     out.with_suffix(".txt").write_text(transcript, encoding="utf-8")
-    typer.echo(f"Đã ghi {out} và bản chữ {out.with_suffix('.txt')}")
+    typer.echo(f"Đã ghi {out} ({fmt.upper()}) và bản chữ {out.with_suffix('.txt')}")

@@ -9,11 +9,14 @@ Vietnamese conventions: "," is the decimal mark and "." groups thousands ("1.250
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+from hoidap.vntext import doc_number_key
 
 _DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 _SCALES = ["", "nghìn", "triệu", "tỷ"]
 
-# Kinds of document in a number such as "72-NQ/TW", and who issued it.
+# Kinds of document in a number such as "72-NQ/TW", and who issued it when the corpus does not say.
 _KINDS = {
     "NQ": "Nghị quyết",
     "CT": "Chỉ thị",
@@ -64,7 +67,9 @@ _ABBREVIATIONS = {
 _DOC_NUMBER = re.compile(
     r"(?P<kindword>\b(?i:Nghị quyết|Chỉ thị|Chương trình hành động|Chương trình|Kế hoạch|Công văn|Quyết định|"
     r"Kết luận|Hướng dẫn|Thông báo|Báo cáo|Thông tư)\s+(?:số\s+)?|(?P<so>\bsố\s+))?"
-    r"\b(?P<number>\d{1,5})\s?-\s?(?P<kind>[A-ZĐ][A-Za-zĐđ]{0,4})\s?/\s?(?P<issuer>[A-ZĐ][A-Za-zĐđ]{0,9})\b"
+    r"\b(?P<number>\d{1,5})\s?(?:-\s?(?P<kind>[A-ZĐ][A-Za-zĐđ]{0,4})\s?/\s?(?P<issuer>[A-ZĐ][A-Za-zĐđ]{0,9})"
+    # the government's order: "282/NQ-CP", "25/CT-TTg"
+    r"|/\s?(?P<kind2>[A-ZĐ][A-Za-zĐđ]{0,4})\s?-\s?(?P<issuer2>[A-ZĐ][A-Za-zĐđ]{0,9}))\b"
 )
 _DATE = re.compile(r"(?P<ngay>\b(?i:ngày)\s+)?\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b")
 _PERCENT = re.compile(r"(?P<n>\d+(?:,\d+)?)\s?%")
@@ -152,24 +157,40 @@ def _date(match: re.Match[str]) -> str:
     return f"{word} {number_words(day)} tháng {_month(month)} năm {number_words(year)}"
 
 
-def _doc_number(match: re.Match[str]) -> str:
-    kind = _KINDS.get(match["kind"].upper())
-    issuer = _ISSUERS.get(match["issuer"].upper())
+def _doc_number(match: re.Match[str], issuers: Mapping[str, str]) -> str:
+    kind = _KINDS.get((match["kind"] or match["kind2"]).upper())
     if kind is None:
         return match.group(0)
+    # Who issued it as the documents say ("72-NQ/TW" → Bộ Chính trị), else what the code says (Trung ương).
+    number = match.string[match.start("number") : match.end()]
+    issuer = issuers.get(doc_number_key(number)) or _ISSUERS.get(
+        (match["issuer"] or match["issuer2"]).upper()
+    )
     # "Công văn … số 307-CV/ĐU": the kind was said before "số".
     lead = "số" if match["so"] else f"{kind} số"
     spoken = f"{lead} {number_words(int(match['number']))}"
-    following = match.string[match.end() : match.end() + 60]
-    # "72-NQ/TW ngày 09/9/2025 của Bộ Chính trị" already names who issued it.
-    if issuer and not re.match(r"\s*(?:,\s*)?(?:ngày\s+\S+\s+)?của\b", following):
+    # "72-NQ/TW ngày 09/9/2025 của Bộ Chính trị" already names who issued it, and so does
+    # "72-NQ/TW về một số giải pháp … của Bộ Chính trị" later in the same clause.
+    following = match.string[match.end() : match.end() + 160]
+    clause = re.split(r"[;.!?\n]", following, maxsplit=1)[0]
+    if (
+        issuer
+        and not re.match(r"\)?\s*(?:,\s*)?(?:ngày\s+\S+\s*(?:,\s*)?)?của\b", following)
+        and f"của {issuer}" not in clause
+    ):
         spoken += f" của {issuer}"
     return spoken
 
 
-def speech_text(text: str) -> str:
-    """The text as it should be read aloud (tested on its own; fed to the text-to-speech engine)."""
-    text = _DOC_NUMBER.sub(_doc_number, text)
+def speech_text(text: str, issuers: Mapping[str, str] | None = None) -> str:
+    """The text as it should be read aloud (tested on its own; fed to the text-to-speech engine).
+
+    ``issuers``: document number key (:func:`hoidap.vntext.doc_number_key`) → who issued it, as
+    the corpus states it (:func:`hoidap.propaganda.issuers.issuer_lookup`): "72-NQ/TW" is read
+    "Nghị quyết số bảy mươi hai của Bộ Chính trị"; numbers it does not know fall back to the code
+    after the slash ("TW" → Trung ương).
+    """
+    text = _DOC_NUMBER.sub(lambda match: _doc_number(match, issuers or {}), text)
     text = _DATE.sub(_date, text)
     text = _PERCENT.sub(lambda m: f"{decimal_words(m['n'])} phần trăm", text)
     text = _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1)], text)

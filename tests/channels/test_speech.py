@@ -56,3 +56,42 @@ def test_decimals_use_the_vietnamese_marks() -> None:
 )
 def test_speech_text(text: str, spoken: str) -> None:
     assert speech_text(text) == spoken
+
+
+_ISSUERS = {
+    "72-nq/tw": "Bộ Chính trị",
+    "06-ctr/tu": "Ban Thường vụ Thành ủy",
+    "282/nq-cp": "Chính phủ",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        # the issuer the corpus names, not the code after the slash ("TW" = Trung ương)
+        ("Thực hiện 72-NQ/TW.", "Thực hiện Nghị quyết số bảy mươi hai của Bộ Chính trị."),
+        ("Nghị quyết số 72 - NQ / TW", "Nghị quyết số bảy mươi hai của Bộ Chính trị"),
+        ("Chương trình hành động số 06-CTr/TU", "Chương trình hành động số sáu của Ban Thường vụ Thành ủy"),
+        ("Nghị quyết số 282/NQ-CP", "Nghị quyết số hai trăm tám mươi hai của Chính phủ"),
+        # not said twice when the text names it, right after the number or later in the clause
+        (
+            "Nghị quyết số 72-NQ/TW ngày 09/9/2025 của Bộ Chính trị",
+            "Nghị quyết số bảy mươi hai ngày chín tháng chín năm hai nghìn không trăm hai mươi lăm của Bộ Chính trị",
+        ),
+        ("Nghị quyết 72-NQ/TW, của Bộ Chính trị", "Nghị quyết số bảy mươi hai, của Bộ Chính trị"),
+        (
+            "Nghị quyết 72-NQ/TW về y tế của Bộ Chính trị",
+            "Nghị quyết số bảy mươi hai về y tế của Bộ Chính trị",
+        ),
+        # a number the map does not know keeps the code's issuer
+        ("Chỉ thị 25-CT/TW", "Chỉ thị số hai mươi lăm của Trung ương"),
+        ("25/CT-TTg", "Chỉ thị số hai mươi lăm của Thủ tướng Chính phủ"),
+    ],
+)
+def test_speech_text_names_the_issuer_from_the_corpus(text: str, spoken: str) -> None:
+    assert speech_text(text, _ISSUERS) == spoken
+
+
+def test_without_a_map_the_code_names_the_issuer() -> None:
+    assert speech_text("Thực hiện 72-NQ/TW.") == "Thực hiện Nghị quyết số bảy mươi hai của Trung ương."
+    assert speech_text("Thực hiện 72-NQ/TW.", {}) == speech_text("Thực hiện 72-NQ/TW.")
