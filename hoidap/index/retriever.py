@@ -3,7 +3,7 @@
 The dense model understands accented Vietnamese well but not unaccented text, while folded
 BM25 is indifferent to diacritics. An unaccented question is therefore first given its accents
 back from the corpus vocabulary (:mod:`hoidap.index.accents`) and the dense side's weight is
-lowered in the fusion (weighted reciprocal rank fusion).
+lowered in the fusion (a convex combination of the rescaled scores).
 """
 
 from __future__ import annotations
@@ -84,38 +84,61 @@ class HybridRetriever:
         timings["embed"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        _, dense_positions = self.index.dense.search(query_vector, self.pool)
-        dense_all = self.index.vectors @ query_vector if len(self.index.vectors) else np.zeros(len(chunks))
-        timings["dense"] = (time.perf_counter() - started) * 1000
-
-        started = time.perf_counter()
         lexical_all = self.index.lexical.scores(query)
         lexical_positions = [int(i) for i in np.argsort(-lexical_all)[: self.pool] if lexical_all[i] > 0]
         timings["lexical"] = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
+        candidates, dense_scores, dense_positions = self._dense(query_vector, lexical_positions)
+        timings["dense"] = (time.perf_counter() - started) * 1000
+
+        started = time.perf_counter()
+        lexical_scores = lexical_all[candidates]
         share = self.weights.lexical_unaccented if unaccented else self.weights.lexical_accented
-        fused = share * _rescale(lexical_all) + (1 - share) * _rescale(dense_all)
+        fused = share * _rescale(lexical_scores) + (1 - share) * _rescale(dense_scores)
         named = self.identities.matching_documents(query)
         if named:
-            boost = np.array([c.doc_id in named for c in chunks], dtype=np.float32)
+            boost = np.array([chunks[p].doc_id in named for p in candidates], dtype=np.float32)
             fused = fused + self.weights.named_document_bonus * boost
         dense_rank_of = {int(p): r for r, p in enumerate(dense_positions)}
         lexical_rank_of = {p: r for r, p in enumerate(lexical_positions)}
-        ordered = [int(p) for p in np.argsort(-fused, kind="stable")[: max(k, 1)]]
+        ordered = [int(i) for i in np.argsort(-fused, kind="stable")[: max(k, 1)]]
         hits = [
             ScoredChunk(
-                chunk=chunks[p],
-                score=float(fused[p]),
-                lexical_score=float(lexical_all[p]),
-                dense_score=float(dense_all[p]),
-                lexical_rank=lexical_rank_of.get(p),
-                dense_rank=dense_rank_of.get(p),
+                chunk=chunks[candidates[i]],
+                score=float(fused[i]),
+                lexical_score=float(lexical_scores[i]),
+                dense_score=float(dense_scores[i]),
+                lexical_rank=lexical_rank_of.get(int(candidates[i])),
+                dense_rank=dense_rank_of.get(int(candidates[i])),
             )
-            for p in ordered
+            for i in ordered
         ]
         timings["fusion"] = (time.perf_counter() - started) * 1000
         return RetrievalResult(query, dense_text, unaccented, hits, timings)
+
+    def _dense(
+        self, query_vector: np.ndarray, lexical_positions: list[int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(candidate positions, their exact cosines, the dense top pool).
+
+        With a flat index every chunk is a candidate: one matrix product is the exact search
+        (FAISS would compute the same), and fusion sees the whole corpus. With HNSW (large
+        corpora) the candidates are its approximate top pool plus the lexical top pool, each
+        scored exactly from the stored vectors, so the query never touches every chunk.
+        """
+        vectors = self.index.vectors
+        if self.index.dense.kind == "flat":
+            scores = vectors @ query_vector
+            return np.arange(len(scores)), scores, _top(scores, self.pool)
+        _, dense_positions = self.index.dense.search(query_vector, self.pool)
+        candidates = np.array(sorted({int(p) for p in dense_positions} | set(lexical_positions)), dtype=np.int64)
+        return candidates, vectors[candidates] @ query_vector, dense_positions
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores, best first (stable on ties, like the flat index)."""
+    return np.argsort(-scores, kind="stable")[:k]
 
 
 def _rescale(scores: np.ndarray) -> np.ndarray:
