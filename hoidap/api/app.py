@@ -122,8 +122,13 @@ def create_app(
         metrics=metrics,
     )
 
+    shut_down = False
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        nonlocal shut_down
+        if shut_down:  # the app is started again after a shutdown closed the records store
+            context.records = open_records(settings)
         loader = None
         if holder.current is None:
             loader = threading.Thread(
@@ -135,6 +140,7 @@ def create_app(
         finally:
             context.library.shutdown()
             context.records.close()
+            shut_down = True
 
     app = FastAPI(
         title="Hỏi đáp chính sách y tế",
