@@ -247,7 +247,7 @@ class Composer:
     def compose(self, question: Question, hits: list[ScoredChunk]) -> Draft:
         if not hits:
             return Draft(answerable=False)
-        if question.intent in ("signer", "date", "recipients", "issuer", "doc_number") and self._about_identity(
+        if question.intent in ("signer", "date", "recipients", "issuer", "doc_number", "title") and self._about_identity(
             question, hits
         ):
             draft = self._metadata_answer(question, hits)
@@ -271,50 +271,94 @@ class Composer:
         about a document the corpus only cites, whose answer sits in running text. Signer and
         date questions, and questions naming a cited document by number, decide it themselves.
         """
-        if question.intent in ("signer", "date") or self._external_subject(question) is not None:
+        if question.intent in ("signer", "date", "title") or self._external_subject(question) is not None:
             return True
         return any(hit.chunk.kind in ("header", "signature", "recipients") for hit in hits[:3])
 
     def _cited_number_answer(self, question: Question, hits: list[ScoredChunk], document: Document) -> Draft | None:
         """For "… số mấy" about a document that is cited, not issued, by the corpus: the passage
         naming it with its number ("Kế hoạch số 30-KH/BTGDVTU, ngày 07/2/2026 …"). Skipped when the
-        question names the issuer of the retrieved document itself (then its number really is blank)."""
-        issuer = document.metadata.issuer or ""
-        if issuer and self.coverage_of_text(issuer, question.folded) >= 0.6:
-            return None
-        if document.doc_id in self.identities.named_by_place(question.folded):
-            return None  # the question names this very document by its ward or city
-        asked = re.search(
-            r"\b(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)"
-            r"\s+(so may|so bao nhieu|so hieu|so nao|mang so)",
-            question.folded,
-        )
-        wanted = _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else subject_type(question)
+        question names the issuer of the retrieved document itself (then its number really is
+        blank), unless it asks what that document is based on ("căn cứ kế hoạch số mấy")."""
+        wanted = asked_type(question)
+        if not _asks_about_a_cited_document(question):
+            issuer = document.metadata.issuer or ""
+            if issuer and self.coverage_of_text(issuer, question.folded) >= 0.6:
+                return None
+            if document.doc_id in self.identities.named_by_place(question.folded):
+                return None  # the question names this very document by its ward or city
         draft = self._content_answer(question, hits)
-        if not draft.answerable or not draft.evidence:
-            return None
-        text = self._text(draft.evidence[0])
-        for number in DOC_NUMBER_PATTERN.findall(text):
-            code = re.split(r"\s?[-/]\s?", number)[1:2]
-            if not wanted or (code and fold_diacritics(code[0]).lower().startswith(wanted)):
-                return draft
+        if draft.answerable and draft.evidence:
+            text = self._text(draft.evidence[0])
+            for number in DOC_NUMBER_PATTERN.findall(text):
+                code = re.split(r"\s?[-/]\s?", number)[1:2]
+                if not wanted or (code and fold_diacritics(code[0]).lower().startswith(wanted)):
+                    return draft
+        if wanted and _asks_about_a_cited_document(question):
+            return self._typed_reference_answer(hits, wanted, document, dated=False)
         return None
 
     def _cited_date_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
         """For "… ngày nào" about a document the corpus cites by description ("Chỉ thị của Thủ
         tướng về …"): the passage naming a document of that type with its date."""
-        wanted = subject_type(question)
+        wanted = asked_type(question)
         if not wanted:
             return None
         draft = self._content_answer(question, hits)
-        if not draft.answerable or not draft.evidence:
-            return None
-        text = self._text(draft.evidence[0])
-        for match in DOC_NUMBER_PATTERN.finditer(text):
-            code = re.split(r"\s?[-/]\s?", match.group(0))[1:2]
-            dated = re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", text[match.end() : match.end() + 20])
-            if code and dated and fold_diacritics(code[0]).lower().startswith(wanted):
-                return draft
+        if draft.answerable and draft.evidence:
+            text = self._text(draft.evidence[0])
+            for match in DOC_NUMBER_PATTERN.finditer(text):
+                code = re.split(r"\s?[-/]\s?", match.group(0))[1:2]
+                dated = re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", text[match.end() : match.end() + 20])
+                if code and dated and fold_diacritics(code[0]).lower().startswith(wanted):
+                    return draft
+        return self._typed_reference_answer(hits, wanted, None, dated=True)
+
+    def _typed_reference_answer(
+        self, hits: list[ScoredChunk], wanted: str, document: Document | None, *, dated: bool
+    ) -> Draft | None:
+        """The clause citing a document of type ``wanted`` ("ctr") with its number (and date when
+        ``dated``), from the best-ranked passage that has one; then from the rest of ``document``
+        (its opening "Thực hiện … Kế hoạch số 30-KH/BTGDVTU …" may rank low). The document's own
+        number is not an answer about a document it cites."""
+        own = doc_number_key(document.metadata.number) if document and document.metadata.number else None
+        chunks = [hit.chunk for hit in hits[:6]]
+        if document is not None:
+            chunks += [c for c in self.chunks_by_doc.get(document.doc_id, []) if c not in chunks]
+        for chunk in chunks:
+            source = self.documents.get(chunk.doc_id)
+            if source is None:
+                continue
+            for match in DOC_NUMBER_PATTERN.finditer(source.text, chunk.start, chunk.end):
+                code = re.split(r"\s?[-/]\s?", match.group(0))[1:2]
+                if not code or not fold_diacritics(code[0]).lower().startswith(wanted):
+                    continue
+                if own is not None and doc_number_key(match.group(0)) == own:
+                    continue
+                after = source.text[match.end() : match.end() + 20]
+                if dated and not re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", after):
+                    continue
+                reference = next(
+                    (r for r in source.metadata.references if doc_number_key(r.number) == doc_number_key(match.group(0))),
+                    None,
+                )
+                start = match.start()
+                if reference is not None:
+                    found = source.text.rfind(reference.text, max(chunk.start, match.start() - 60), match.end())
+                    start = found if found >= 0 else start
+                # The clause may run past the chunk's end (a title wrapped over the header chunk).
+                end = _clause_end(source.text, match.end(), len(source.text), 260)
+                if source.text[end - 1 : end].isalnum() and source.text[end : end + 1].isalnum():
+                    end = source.text.rfind(" ", match.end(), end)  # no clause end: stop between words
+                if source.text[end : end + 1] == "“":  # the cited title: "… 07/2/2026 về “Tuyên truyền …”"
+                    closing = source.text.find("”", end, end + 300)
+                    end = closing + 1 if closing > 0 else end
+                start, end = trim_span(source.text, start, end)
+                evidence = Evidence(chunk, start, end, 1.0, 1.0)
+                # A structural lookup (a number of the asked type in the passage), like the metadata answers.
+                return Draft(
+                    True, [(clean_for_answer(source.text[start:end]), 0)], [evidence], confidence=0.95, exact=True
+                )
         return None
 
     def coverage_of_text(self, phrase: str, folded_question: str) -> float:
@@ -504,6 +548,14 @@ class Composer:
                 return None
             sentence = f"Nơi nhận của {label[0].lower() + label[1:]} gồm: " + "; ".join(meta.cc)
             return Draft(True, [(sentence, 0)], [evidence_for(recipients)], confidence=1.0, exact=True)
+        if question.intent == "title":
+            header = block("header")
+            if header is None or not meta.title:
+                return None
+            kind = " số ".join(x for x in (meta.doc_type or "Văn bản", meta.number) if x)
+            title = clean_for_answer(meta.title)
+            sentence = title if not meta.number and title.lower().startswith(kind.lower()) else f"{kind}: {title}"
+            return Draft(True, [(sentence, 0)], [self._title_evidence(document, header)], confidence=1.0, exact=True)
         if question.intent == "issuer":
             header = block("header")
             if header is None or not meta.issuer:
@@ -524,6 +576,19 @@ class Composer:
                 return Draft(False, refusal=f"văn bản để trống số hiệu (ghi “{meta.number_raw}”)")
             return Draft(False, refusal="văn bản không ghi số hiệu")
         return None
+
+    def _title_evidence(self, document: Document, header: Chunk) -> Evidence:
+        """The title as printed, over its wrapped lines: from its first words to its last."""
+        title = document.metadata.title or ""
+        text = document.text
+        head = title.split()[:4]
+        first = re.search(r"\s+".join(map(re.escape, head)), text[header.start : header.end], re.IGNORECASE) if head else None
+        start = header.start + first.start() if first else header.start
+        tail = title.split()[-3:]
+        last = re.search(r"\s+".join(map(re.escape, tail)), text[start : header.end]) if tail else None
+        end = start + last.end() if last else header.end
+        start, end = trim_span(text, start, end)
+        return Evidence(header, start, end, 1.0, 1.0)
 
     def _content_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft:
         units = self.best_units(question, hits)
@@ -823,6 +888,31 @@ def subject_type(question: Question) -> str | None:
     """Type code of the first document type the question names ("KH số mấy" → "kh")."""
     match = _REFERENCE_TYPES.search(question.folded)
     return _TYPE_CODE.get(match.group(1), match.group(1)) if match else None
+
+
+_ASKED_TYPE = re.compile(
+    r"\b(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)"
+    r"(?: hanh dong)?\s+(so may|so bao nhieu|so hieu|so nao|mang so|la so|nao)\b"
+)
+
+
+def asked_type(question: Question) -> str | None:
+    """Type code of the document asked about: the one followed by "số mấy"/"nào" ("kế hoạch …
+    cụ thể hóa chương trình hành động nào" → "ctr"), else the first type named."""
+    asked = _ASKED_TYPE.search(question.folded)
+    return _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else subject_type(question)
+
+
+# "… căn cứ / thực hiện / cụ thể hóa … kế hoạch số mấy": the number asked is of a document the
+# retrieved one builds on, not its own.
+_CITED_DOCUMENT_QUESTION = re.compile(
+    r"\b(can cu|thuc hien|cu the hoa|trien khai|quan triet|theo)\b.*"
+    r"\b(so may|so bao nhieu|so nao|so hieu|mang so|la so|ban hanh (bao gio|khi nao|ngay nao)|ngay nao|ngay may)"
+)
+
+
+def _asks_about_a_cited_document(question: Question) -> bool:
+    return bool(_CITED_DOCUMENT_QUESTION.search(question.folded))
 
 
 def _asks_exact_day(question: Question) -> bool:

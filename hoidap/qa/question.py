@@ -19,7 +19,7 @@ from hoidap.vntext import (
 _ABBREVIATION_KEYS = frozenset(fold_diacritics(k).lower() for k in ABBREVIATIONS)
 
 Intent = Literal[
-    "signer", "date", "recipients", "issuer", "doc_number", "references",
+    "signer", "date", "recipients", "issuer", "doc_number", "title", "references",
     "quantity", "when", "actor", "list", "yesno", "content",
 ]  # fmt: skip
 
@@ -30,6 +30,7 @@ _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("recipients", re.compile(r"\b(gui (cho |den |toi |len )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan|gui bao cao|(nhung ai|ai|don vi nao|co quan nao|nhung don vi nao|nhung noi nao) (duoc )?nhan|bao cao (len |cho |ve )?(co quan nao|ai|dau|cap nao))\b")),
     ("date", re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
     ("doc_number", re.compile(r"\b(so hieu|so may|so van ban|mang so|co so hieu|ky hieu)\b")),
+    ("title", re.compile(r"\b(v/v gi|vv gi|ve viec gi|trich yeu|tieu de|ten (day du |chinh xac )?(cua )?(van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh)\b.{0,60}\b(la gi|ra sao|the nao)|(van ban|ke hoach|cong van)( nay)? (co )?ten (la )?gi)\b")),
     ("issuer", re.compile(r"\b((co quan|don vi|cap) nao ban hanh|ai ban hanh|do ai ban hanh|cua co quan nao|ban hanh boi|noi ban hanh|tham quyen ban hanh)\b")),
     ("references", re.compile(r"\b((thuc hien|can cu|trien khai|dua tren|theo|cu the hoa) (van ban|nghi quyet|chi thi|cong van|ke hoach|chuong trinh|ket luan)( so)? nao|can cu (vao )?(dau|gi)|nhung van ban nao)\b")),
     ("list", re.compile(r"\b(nhung gi|gom nhung|bao gom|gom (co )?nhung|nhung (noi dung|nhiem vu|giai phap|hinh thuc|bien phap|quan diem|muc tieu|viec|yeu cau|nhom)|cac (noi dung|nhiem vu|giai phap|hinh thuc|bien phap|quan diem|nhom|yeu cau)|liet ke|hinh thuc nao|nhung nao|gom gi|co nhung)\b")),

@@ -30,6 +30,8 @@ _TYPE_CODES = {
     "kl": "kl", "ket luan": "kl", "qd": "qd", "quyet dinh": "qd",
 }  # fmt: skip
 
+_NAMED_AFTER_WHAT_THEY_IMPLEMENT = frozenset({"kh", "ctr", "cv"})
+
 # (what the question asks for, pattern on the folded question, pattern the answer must contain)
 _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
     (
@@ -90,7 +92,17 @@ class RefusalPolicy:
             if asks.search(question.folded) and (needs is None or not needs.search(joined)):
                 return f"không có thông tin về {label}"
         # The year must be where the answer's main passage is, not in some passage added later.
-        if question.years and evidence_texts and not any(year in evidence_texts[0] for year in question.years):
+        # A year that is the quoted document's own date ("công văn tháng 1/2026 …") is about it too.
+        dated = " ".join(
+            f"{documents[d].metadata.date or ''} {documents[d].metadata.date_text or ''}"
+            for d in evidence_documents or ()
+            if d in documents
+        )
+        if (
+            question.years
+            and evidence_texts
+            and not any(year in evidence_texts[0] or year in dated for year in question.years)
+        ):
             return "các đoạn trích không nói về năm được hỏi"
         if coverage < self.min_coverage:
             return "các đoạn trích không đủ liên quan"
@@ -119,7 +131,10 @@ def unknown_references(question: Question, documents: dict[str, Document]) -> li
         number = int(match.group(2))
         if 1900 <= number <= 2100 or code is None:
             continue  # a year ("kế hoạch 2026"), not a document number
-        if not any(n == number and (c == code or c.startswith(code) or code.startswith(c)) for n, c in known):
+        # Plans, programmes and letters are called after what they implement ("kế hoạch 72" is
+        # the plan implementing NQ 72): for them a number the corpus knows under any type counts.
+        loose = code in _NAMED_AFTER_WHAT_THEY_IMPLEMENT
+        if not any(n == number and (loose or c == code or c.startswith(code) or code.startswith(c)) for n, c in known):
             unknown.append(match.group(0))
     for key in question.doc_number_keys:
         match = re.match(r"(\d+)[-/]([a-z]+)", key)

@@ -138,3 +138,24 @@ def test_nfd_question_is_answered_like_nfc(shared_service: QAService) -> None:
     nfc = shared_service.ask(question)
     nfd = shared_service.ask(unicodedata.normalize("NFD", question))
     assert nfd.answerable and nfd.citations[0].quote == nfc.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The subject line of a document ("V/v …", "Về …"), quoted over its wrapped lines.
+        ("Công văn 307 về việc gì?", "Về triển khai thực hiện Chỉ thị số 25-CT/TW"),
+        ("cong van cua ban xay dung dang phuong Do Son v/v gi", "tuyên truyền các Nghị quyết của HĐND"),
+        # The number/date of a document the retrieved one builds on, not its own (blank) one.
+        ("Kế hoạch tuyên truyền của phường Phúc Lợi căn cứ vào kế hoạch số mấy của Ban Tuyên giáo?", "30-KH/BTGDVTU"),
+        ("Kế hoạch của Bạch Đằng cụ thể hóa chương trình hành động nào của Thành ủy, ban hành ngày nào?", "30/10/2025"),
+        # "kế hoạch 72" is the plan implementing NQ 72, not an unknown document.
+        ("ke hoach 72 o phuong Bach Dang dat muc tieu ty le tiem chung mo rong bao nhieu", "95%"),
+    ],
+)
+def test_questions_about_documents_as_people_phrase_them(
+    shared_service: QAService, question: str, expected: str
+) -> None:
+    response = shared_service.ask(question)
+    assert response.answerable and expected in response.answer, response.answer
+    assert_grounded(shared_service, response)
