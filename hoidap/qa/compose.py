@@ -186,7 +186,7 @@ class Composer:
                         units.extend(w for w in windows if w.end - w.start >= 40)
         return units
 
-    def _unit_score(self, question: Question, text: str, context: str, heading: str = "") -> float:
+    def _unit_score(self, question: Question, text: str, context: str, heading: str = "", section: str = "") -> float:
         """How well one passage answers: question terms it covers (its own words first, then
         its chunk's and its section heading's), plus what the question type needs (a figure, a
         year, an actor, an assignment)."""
@@ -205,6 +205,11 @@ class Composer:
         for year in question.years:
             if year in text:
                 score += 0.08
+            elif year in section:  # "Tầm nhìn đến năm 2045 › …": the item is about that year
+                score += 0.06
+        if question.years and not any(y in text or y in section for y in question.years):
+            if _YEAR.search(text) or _YEAR.search(section):
+                score -= 0.06  # about another year ("Đến năm 2030 …" when 2045 is asked)
         length = len(clean_for_answer(text))
         if length < 30:
             score -= 0.25
@@ -227,10 +232,11 @@ class Composer:
                 seen.add(chunk.chunk_id)
                 document = self.documents[chunk.doc_id]
                 heading = chunk.section_path[-1] if chunk.section_path else ""
+                section = " › ".join(chunk.section_path)
                 # Figures and dates are quoted by the clause; everything else by the sentence.
                 for unit in self._units(chunk, clauses=question.intent in ("quantity", "when")):
                     text = document.text[unit.start : unit.end]
-                    score = self._unit_score(question, text, chunk.search_text, heading) + prior
+                    score = self._unit_score(question, text, chunk.search_text, heading, section) + prior
                     candidates.append(Evidence(chunk, unit.start, unit.end, score, hit.score))
         candidates.sort(key=lambda e: -e.score)
         return candidates
@@ -913,6 +919,9 @@ _CITED_DOCUMENT_QUESTION = re.compile(
 
 def _asks_about_a_cited_document(question: Question) -> bool:
     return bool(_CITED_DOCUMENT_QUESTION.search(question.folded))
+
+
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
 def _asks_exact_day(question: Question) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from hoidap.domain import Document
 from hoidap.qa.question import Question
-from hoidap.vntext import DOC_NUMBER_PATTERN, fold_diacritics
+from hoidap.vntext import DOC_NUMBER_PATTERN, UPPERCASE_LETTERS, fold_diacritics
 
 # Short references typed by people: "NQ 72", "nghị quyết số 72", "CT 25", "CTr 06", "KL 226".
 _SHORT_REFERENCE = re.compile(
@@ -30,7 +30,23 @@ _TYPE_CODES = {
     "kl": "kl", "ket luan": "kl", "qd": "qd", "quyet dinh": "qd",
 }  # fmt: skip
 
+OTHER_DOCUMENT = "văn bản được hỏi không nói về nội dung này"
 _NAMED_AFTER_WHAT_THEY_IMPLEMENT = frozenset({"kh", "ctr", "cv"})
+
+# Figures the answer's main sentence itself must state: a neighbouring sentence's "98%" does
+# not answer "hộ cận nghèo được hỗ trợ bao nhiêu %".
+_MAIN_ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    (
+        "tỷ lệ phần trăm",
+        re.compile(r"(bao nhieu|may|bn)\s*(%|phan tram)"),
+        re.compile(r"\d\s*%|phần trăm", re.IGNORECASE),
+    ),
+    ("số tuổi", re.compile(r"\b(bao nhieu|may|bn) tuoi\b"), re.compile(r"\d+(?:[.,]\d+)?\s*tuổi", re.IGNORECASE)),
+]  # fmt: skip
+
+# The commonest Vietnamese family names: a person's name in a passage starts with one of them.
+_SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+             "Ngô", "Dương", "Lý", "Đinh", "Đào", "Trịnh", "Mai", "Trương", "Lương", "Tô", "Hà", "Cao", "Lâm")  # fmt: skip
 
 # (what the question asks for, pattern on the folded question, pattern the answer must contain)
 _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
@@ -51,6 +67,21 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
         re.compile(r"\b0\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}\b"),
     ),
     ("hãng", re.compile(r"\b(hang nao|cua hang nao|nhan hieu|thuong hieu)\b"), None),
+    (
+        "tên người giữ chức vụ",
+        re.compile(r"\b(chu tich|pho chu tich|bi thu|giam doc|truong tram|truong ban|truong phong)\b.{0,60}\b(la ai|ten (la )?gi|ten gi|ai dang)\b"),
+        re.compile(rf"\b(ông|bà|đồng chí|đ/c)\s+[{UPPERCASE_LETTERS}]|\b({'|'.join(_SURNAMES)})\s+[{UPPERCASE_LETTERS}]\w*\s+[{UPPERCASE_LETTERS}]"),
+    ),
+    (
+        "địa chỉ",
+        re.compile(r"\b(dia chi|so nha|nam o duong|o duong nao|o pho nao)\b"),
+        re.compile(rf"địa chỉ|số nhà|\d+\s*(đường|phố|ngõ)|(đường|phố)\s+[{UPPERCASE_LETTERS}]", re.IGNORECASE),
+    ),
+    (
+        "tỉnh, thành phố",
+        re.compile(r"\bthuoc (tinh|thanh pho|tp|quan|huyen) nao\b"),
+        re.compile(rf"\b(tỉnh|thành phố|quận|huyện)\s+[{UPPERCASE_LETTERS}]"),
+    ),
 ]  # fmt: skip
 
 
@@ -73,6 +104,7 @@ class RefusalPolicy:
         unknown_words: list[str] | None = None,
         named_documents: set[str] | None = None,
         evidence_documents: set[str] | None = None,
+        main_answer: str | None = None,
     ) -> str | None:
         """Why the answer should be a refusal, or None when the evidence supports answering."""
         unknown = unknown_references(question, documents)
@@ -84,12 +116,16 @@ class RefusalPolicy:
         if foreign:
             return f"văn bản không nhắc đến: {', '.join(foreign)}"
         if named_documents and evidence_documents and not (named_documents & evidence_documents):
-            return "văn bản được hỏi không nói về nội dung này"
+            return OTHER_DOCUMENT
         if question.intent == "doc_number" and not any(DOC_NUMBER_PATTERN.search(t) for t in evidence_texts):
             return "không tìm thấy số hiệu văn bản được hỏi"
         joined = "\n".join(evidence_texts)
         for label, asks, needs in _ANSWER_TYPES:
             if asks.search(question.folded) and (needs is None or not needs.search(joined)):
+                return f"không có thông tin về {label}"
+        main = main_answer if main_answer is not None else joined
+        for label, asks, needs in _MAIN_ANSWER_TYPES:
+            if asks.search(question.folded) and not needs.search(main):
                 return f"không có thông tin về {label}"
         # The year must be where the answer's main passage is, not in some passage added later.
         # A year that is the quoted document's own date ("công văn tháng 1/2026 …") is about it too.

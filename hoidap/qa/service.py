@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from hoidap.index.store import IndexStore, LoadedIndex
 from hoidap.ingest.chunking import document_label
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
 from hoidap.qa.question import Question, analyse
-from hoidap.qa.refusal import RefusalPolicy
+from hoidap.qa.refusal import OTHER_DOCUMENT, RefusalPolicy
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
 from hoidap.settings import Settings
 from hoidap.vntext import expand_colloquial
@@ -113,29 +113,50 @@ class QAService:
         # Everyday words get the documents' wording appended ("thuốc nam" → "y học cổ truyền").
         expanded = expand_colloquial(cleaned)
         analysed = analyse(expanded)
-        retrieval = self.retriever.search(expanded, k=max(top_k, 8))
+        pool = max(top_k, 8)
+        # A longer list than the answer needs, for the named-document retry below (cheap: the
+        # fusion already scored every candidate).
+        ranked = self.retriever.search(expanded, k=pool * 4)
+        retrieval = replace(ranked, hits=ranked.hits[:pool])
         started = time.perf_counter()
+        named = self.retriever.identities.matching_documents(expanded)
         draft = self.composer.compose(analysed, retrieval.hits)
-        coverage = 0.0
-        reason = draft.refusal if not draft.answerable else None
-        if draft.answerable:
-            evidence_texts = [e.chunk.search_text for e in draft.evidence]
-            coverage = self.composer.coverage(analysed, "\n".join(evidence_texts), bigrams=False)
-            if not draft.exact:  # metadata answers are exact lookups, not matches
-                reason = self.refusal.reason_to_refuse(
-                    analysed,
-                    evidence_texts,
-                    coverage,
-                    self.index.documents,
-                    unknown_words=self.composer.unknown_terms(analysed),
-                    named_documents=self.retriever.identities.matching_documents(expanded),
-                    evidence_documents={e.chunk.doc_id for e in draft.evidence},
-                )
+        reason, coverage = self._check(analysed, draft, named)
+        if reason == OTHER_DOCUMENT:
+            # The question names a document (its ward, its number) but the best passage is another
+            # document's: answer from the named document's own passages if they pass every check.
+            own = [hit for hit in ranked.hits if hit.chunk.doc_id in named][:pool]
+            retry = self.composer.compose(analysed, own) if own else None
+            if retry is not None and retry.answerable:
+                retry_reason, retry_coverage = self._check(analysed, retry, named)
+                if retry_reason is None:
+                    draft, reason, coverage = retry, None, retry_coverage
         answerable = draft.answerable and reason is None
         response = self._render(draft if answerable else None, retrieval.hits, top_k, conversation_id)
         timings = dict(retrieval.timings_ms)
         timings["answer"] = (time.perf_counter() - started) * 1000
         return response, AskTrace(analysed, retrieval, draft, coverage, reason, timings)
+
+    def _check(self, analysed: Question, draft: Draft, named: set[str]) -> tuple[str | None, float]:
+        """Why ``draft`` must be a refusal (None: answer it), and its coverage of the question."""
+        if not draft.answerable:
+            return draft.refusal, 0.0
+        evidence_texts = [e.chunk.search_text for e in draft.evidence]
+        coverage = self.composer.coverage(analysed, "\n".join(evidence_texts), bigrams=False)
+        if draft.exact:  # metadata answers are exact lookups, not matches
+            return None, coverage
+        reason = self.refusal.reason_to_refuse(
+            analysed,
+            evidence_texts,
+            coverage,
+            self.index.documents,
+            unknown_words=self.composer.unknown_terms(analysed),
+            named_documents=named,
+            # The main passage must be the named document's; later ones may add others.
+            evidence_documents={draft.evidence[0].chunk.doc_id},
+            main_answer=draft.sentences[0][0] if draft.sentences else None,
+        )
+        return reason, coverage
 
     def question_vectors(self, questions: Sequence[str]) -> np.ndarray:
         """Unit vectors of ``questions`` as retrieval embeds them (accents restored first), one row

@@ -89,6 +89,11 @@ def test_date_of_a_cited_document_comes_from_the_citing_sentence(shared_service:
         "mục tiêu tỷ lệ tiêm chủng mở rộng đến năm 2045 là bao nhiêu?",
         "Kế hoạch tuyên truyền NQ 72 phường Phúc Lợi ký chính xác ngày mấy?",
         "Công văn của Ban Xây dựng Đảng phường Đồ Sơn số mấy?",
+        # The passages near these share words but not the kind of fact asked for.
+        "Chủ tịch UBND phường Phúc Lợi tên là gì?",
+        "Trạm y tế phường Nguyễn Nghiêm địa chỉ ở đâu?",
+        "tuổi thọ trung bình của người dân Đồ Sơn năm 2030 bao nhiêu tuổi?",
+        "hộ cận nghèo được hỗ trợ bao nhiêu phần trăm tiền mua thẻ BHYT?",
     ],
 )
 def test_questions_outside_the_documents_are_refused(shared_service: QAService, question: str) -> None:
@@ -159,3 +164,10 @@ def test_questions_about_documents_as_people_phrase_them(
     response = shared_service.ask(question)
     assert response.answerable and expected in response.answer, response.answer
     assert_grounded(shared_service, response)
+
+
+def test_the_item_about_the_year_asked_wins_over_another_years_item(shared_service: QAService) -> None:
+    # "tuổi" appears in the 2030 targets too ("trẻ em từ 01-18 tuổi"); the question asks 2045.
+    response = shared_service.ask("đến 2045 tuổi thọ trung bình phường Bạch Đằng bao nhiêu tuổi")
+    assert response.answerable and "80 tuổi" in response.answer.splitlines()[0], response.answer
+    assert "2045" in response.citations[0].section
