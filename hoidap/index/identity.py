@@ -55,9 +55,32 @@ def question_keys(question: str) -> set[str]:
     return keys | {folded}
 
 
+_WARD = re.compile(r"(?:phường|Phường|PHƯỜNG|P\.)\s+([A-ZĐ][a-zà-ỹđ]+(?:\s[A-ZĐ][a-zà-ỹđ]+){0,2})")
+
+
+def ward_names(document: Document) -> set[str]:
+    """Folded names of the wards a document is from or about ("do son", "bach dang")."""
+    names = {_fold(m.group(1)) for m in _WARD.finditer(document.text) if m.group(1).split()[0] not in _NOT_PLACE_WORDS}
+    if document.metadata.place:
+        names.add(_fold(re.sub(r"^(P\.|X\.|TP\.)\s*", "", document.metadata.place)))
+    return names
+
+
 class DocumentIdentities:
     def __init__(self, documents: dict[str, Document]) -> None:
         self._keys = {doc_id: document_keys(d) for doc_id, d in documents.items()}
+        self._wards = set().union(*(ward_names(d) for d in documents.values())) if documents else set()
+
+    def ward_terms(self, question: str) -> set[str]:
+        """Syllables of the ward names the question mentions: they pick the document, they say
+        nothing about which of its passages answers."""
+        folded = _fold(question)
+        return {
+            syllable
+            for ward in self._wards
+            if re.search(rf"\b{re.escape(ward)}\b", folded)
+            for syllable in ward.split()
+        }
 
     def named_by_place(self, question: str) -> set[str]:
         """Documents whose ward or city the question names ("phường Đồ Sơn")."""

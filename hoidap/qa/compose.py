@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hoidap.domain import Chunk, Document, DocumentReference
 from hoidap.index.identity import DocumentIdentities
@@ -253,6 +253,12 @@ class Composer:
     def compose(self, question: Question, hits: list[ScoredChunk]) -> Draft:
         if not hits:
             return Draft(answerable=False)
+        # "Đồ Sơn yêu cầu tuyên truyền qua những hình thức nào?": the ward's name chose the
+        # document; within it, the passage that says "Đồ Sơn" is not the better answer.
+        wards = self.identities.ward_terms(question.folded)
+        kept = tuple(t for t in question.content_terms if t not in wards)
+        if wards and kept:
+            question = replace(question, content_terms=kept)
         if question.intent in ("signer", "date", "recipients", "issuer", "doc_number", "title") and self._about_identity(
             question, hits
         ):
@@ -680,7 +686,10 @@ class Composer:
         """A unit that is only an item heading ("2. Ủy ban nhân dân phường"): its content follows it."""
         text = clean_for_answer(self._text(evidence))
         chunk = evidence.chunk
-        return evidence.start == chunk.start and len(text) < 120 and not text.endswith((".", ";"))
+        before = self.documents[chunk.doc_id].text[chunk.start : evidence.start]
+        # At the chunk's start, or after nothing but the item's number ("4. ", "b) ").
+        at_start = evidence.start == chunk.start or bool(_ITEM_LABEL.fullmatch(before))
+        return at_start and len(text) < 120 and not text.endswith((".", ";"))
 
     def _list_answer(self, question: Question, best: Evidence) -> Draft | None:
         """An item with its bullets: its lines in reading order, over all chunks of the item.
@@ -701,7 +710,9 @@ class Composer:
                             lines.append((chunk, span))
         if len(lines) < 2:
             return None
-        budget = _MAX_LIST_CHARS if question.intent in ("list", "actor") else _MAX_ITEM_CHARS
+        # A heading that matched best means the item as a whole was asked about ("MTTQ làm gì").
+        whole_item = question.intent in ("list", "actor") or self._is_heading(best)
+        budget = _MAX_LIST_CHARS if whole_item else _MAX_ITEM_CHARS
         total = sum(span.end - span.start for _, span in lines)
         if total <= budget:
             keep = set(range(len(lines)))
@@ -921,6 +932,7 @@ def _asks_about_a_cited_document(question: Question) -> bool:
     return bool(_CITED_DOCUMENT_QUESTION.search(question.folded))
 
 
+_ITEM_LABEL = re.compile(r"\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 

@@ -171,3 +171,17 @@ def test_the_item_about_the_year_asked_wins_over_another_years_item(shared_servi
     response = shared_service.ask("đến 2045 tuổi thọ trung bình phường Bạch Đằng bao nhiêu tuổi")
     assert response.answerable and "80 tuổi" in response.answer.splitlines()[0], response.answer
     assert "2045" in response.citations[0].section
+
+
+def test_the_wards_name_picks_the_document_not_the_passage(shared_service: QAService) -> None:
+    # The opening sentence says "phường Đồ Sơn"; the answer is item 3 on the forms of propaganda.
+    response = shared_service.ask("phường Đồ Sơn tuyên truyền các nghị quyết qua những hình thức nào?")
+    assert response.answerable and "họp tổ dân phố" in response.answer, response.answer
+    assert_grounded(shared_service, response)
+
+
+def test_an_item_heading_that_matches_brings_its_bullets(shared_service: QAService) -> None:
+    response = shared_service.ask("phuong Phuc Loi giao MTTQ lam gi")
+    assert response.answerable, response.answer
+    assert "Mặt trận Tổ quốc" in response.answer and "nếp sống văn minh" in response.answer
+    assert_grounded(shared_service, response)
