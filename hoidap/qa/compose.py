@@ -293,7 +293,8 @@ class Composer:
         question names the issuer of the retrieved document itself (then its number really is
         blank), unless it asks what that document is based on ("căn cứ kế hoạch số mấy")."""
         wanted = asked_type(question)
-        if not _asks_about_a_cited_document(question):
+        cited = _asks_about_a_cited_document(question, document)
+        if not cited:
             issuer = document.metadata.issuer or ""
             if issuer and self.coverage_of_text(issuer, question.folded) >= 0.6:
                 return None
@@ -306,11 +307,13 @@ class Composer:
                 code = re.split(r"\s?[-/]\s?", number)[1:2]
                 if not wanted or (code and fold_diacritics(code[0]).lower().startswith(wanted)):
                     return draft
-        if wanted and _asks_about_a_cited_document(question):
+        if wanted and cited:
             return self._typed_reference_answer(hits, wanted, document, dated=False)
         return None
 
-    def _cited_date_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+    def _cited_date_answer(
+        self, question: Question, hits: list[ScoredChunk], document: Document | None = None
+    ) -> Draft | None:
         """For "… ngày nào" about a document the corpus cites by description ("Chỉ thị của Thủ
         tướng về …"): the passage naming a document of that type with its date."""
         wanted = asked_type(question)
@@ -324,6 +327,8 @@ class Composer:
                 dated = re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", text[match.end() : match.end() + 20])
                 if code and dated and fold_diacritics(code[0]).lower().startswith(wanted):
                     return draft
+        if document is not None and not _asks_about_a_cited_document(question, document):
+            return None  # the document's own date is asked, and it has none
         return self._typed_reference_answer(hits, wanted, None, dated=True)
 
     def _typed_reference_answer(
@@ -403,6 +408,11 @@ class Composer:
                 lead = re.match(r"\d+", own or "")
                 if lead and int(lead.group(0)) == subject[1]:
                     return document
+        # A question naming one document by its ward or number ("KH của phường Bạch Đằng … ai
+        # ký") means that one, even when another plan's signature block ranks higher.
+        named = self.identities.matching_documents(question.text)
+        if len(named) == 1:
+            return self.documents.get(next(iter(named)))
         # Only the documents' own header/signature/recipient blocks speak for the document.
         for hit in hits:
             if hit.chunk.kind in ("header", "signature", "recipients"):
@@ -522,7 +532,7 @@ class Composer:
         if question.intent == "date":
             header = block("header")
             if header is None or not meta.date_text:
-                return self._cited_date_answer(question, hits) or Draft(
+                return self._cited_date_answer(question, hits, document) or Draft(
                     False, refusal="văn bản không ghi ngày ban hành"
                 )
             evidence = evidence_for(header, meta.date_text)
@@ -920,16 +930,27 @@ def asked_type(question: Question) -> str | None:
     return _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else subject_type(question)
 
 
-# "… căn cứ / thực hiện / cụ thể hóa … kế hoạch số mấy": the number asked is of a document the
-# retrieved one builds on, not its own.
-_CITED_DOCUMENT_QUESTION = re.compile(
-    r"\b(can cu|thuc hien|cu the hoa|trien khai|quan triet|theo)\b.*"
-    r"\b(so may|so bao nhieu|so nao|so hieu|mang so|la so|ban hanh (bao gio|khi nao|ngay nao)|ngay nao|ngay may)"
+# "… căn cứ (vào) kế hoạch số mấy": the number asked is of a document the retrieved one builds on.
+_RELATION_THEN_TYPE = re.compile(
+    r"\b(can cu|thuc hien|cu the hoa|trien khai|quan triet|theo)( vao)? "
+    r"(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)( hanh dong)?"
+    r"( cua [a-z ]{2,40}?)? (so may|so bao nhieu|so nao|so hieu|mang so|la so|nao)\b"
 )
+_RELATION = re.compile(r"\b(can cu|thuc hien|cu the hoa|trien khai|quan triet)\b")
 
 
-def _asks_about_a_cited_document(question: Question) -> bool:
-    return bool(_CITED_DOCUMENT_QUESTION.search(question.folded))
+def _asks_about_a_cited_document(question: Question, document: Document | None) -> bool:
+    """Whether "số mấy"/"ngày nào" asks about a document that ``document`` builds on, not about
+    ``document`` itself: "căn cứ kế hoạch số mấy", or "chương trình hành động … mà phường cụ thể
+    hóa … là số nào" asked of a plan. "KH thực hiện NQ72 của phường … số mấy" asks the plan's own."""
+    if _RELATION_THEN_TYPE.search(question.folded):
+        return True
+    if document is None or not document.metadata.doc_type or not _RELATION.search(question.folded):
+        return False
+    asked = asked_type(question)
+    own = fold_diacritics(document.metadata.doc_type).lower()
+    own_code = _TYPE_CODE.get(own, own)
+    return asked is not None and not own_code.startswith(asked)
 
 
 _ITEM_LABEL = re.compile(r"\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*")

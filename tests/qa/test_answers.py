@@ -89,6 +89,8 @@ def test_date_of_a_cited_document_comes_from_the_citing_sentence(shared_service:
         "mục tiêu tỷ lệ tiêm chủng mở rộng đến năm 2045 là bao nhiêu?",
         "Kế hoạch tuyên truyền NQ 72 phường Phúc Lợi ký chính xác ngày mấy?",
         "Công văn của Ban Xây dựng Đảng phường Đồ Sơn số mấy?",
+        # The plan's own number is blank; the numbers of the documents it implements are no answer.
+        "Kế hoạch thực hiện NQ 72 của phường Bạch Đằng số mấy, ban hành ngày nào?",
         # The passages near these share words but not the kind of fact asked for.
         "Chủ tịch UBND phường Phúc Lợi tên là gì?",
         "Trạm y tế phường Nguyễn Nghiêm địa chỉ ở đâu?",
@@ -154,6 +156,8 @@ def test_nfd_question_is_answered_like_nfc(shared_service: QAService) -> None:
         # The number/date of a document the retrieved one builds on, not its own (blank) one.
         ("Kế hoạch tuyên truyền của phường Phúc Lợi căn cứ vào kế hoạch số mấy của Ban Tuyên giáo?", "30-KH/BTGDVTU"),
         ("Kế hoạch của Bạch Đằng cụ thể hóa chương trình hành động nào của Thành ủy, ban hành ngày nào?", "30/10/2025"),
+        # A plan named by its ward: that plan's signer, though another plan's signature ranks first.
+        ("kế hoạch của phường Bạch Đằng thực hiện nghị quyết 72 do ai ký", "Trần Huy Kiên"),
         # "kế hoạch 72" is the plan implementing NQ 72, not an unknown document.
         ("ke hoach 72 o phuong Bach Dang dat muc tieu ty le tiem chung mo rong bao nhieu", "95%"),
     ],
