@@ -189,3 +189,18 @@ def test_an_item_heading_that_matches_brings_its_bullets(shared_service: QAServi
     assert response.answerable, response.answer
     assert "Mặt trận Tổ quốc" in response.answer and "nếp sống văn minh" in response.answer
     assert_grounded(shared_service, response)
+
+
+def test_how_many_x_are_there_lists_the_sub_headings_of_the_section_on_x(shared_service: QAService) -> None:
+    response = shared_service.ask("kế hoạch Bạch Đằng có những nhiệm vụ giải pháp chủ yếu nào")
+    assert response.answerable, response.answer
+    lines = response.answer.splitlines()
+    assert lines[0].startswith("III. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU") and lines[1].startswith("1. Đổi mới nhận thức")
+    assert len(lines) >= 5 and all(re.search(r"\[\d+\]\.$", line) for line in lines)
+    assert_grounded(shared_service, response)
+
+
+def test_a_question_about_one_part_is_not_answered_with_the_outline(shared_service: QAService) -> None:
+    # "Tuyên truyền miệng" is one of the forms: its content answers, not the list of forms.
+    response = shared_service.ask("Tuyên truyền miệng về nghị quyết 72 ở phường Phúc Lợi gồm những hình thức nào?")
+    assert response.answerable and not response.answer.startswith("2. Hình thức tuyên truyền"), response.answer
