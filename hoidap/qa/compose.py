@@ -272,6 +272,11 @@ class Composer:
                 return draft
         if question.intent == "references" and external is None:
             draft = self._references_answer(question, hits)
+            asked = _ASKED_TYPE.search(question.folded)  # only a type the question asks for by name
+            wanted = _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else None
+            if draft is not None and wanted and not self._cites_type(draft, wanted):
+                # "… kết hợp thực hiện kết luận nào": the opening "Thực hiện …" names no conclusion.
+                draft = self._typed_reference_answer(hits, wanted, None, dated=False)
             if draft is not None:
                 return draft
         return self._content_answer(question, hits)
@@ -330,6 +335,15 @@ class Composer:
         if document is not None and not _asks_about_a_cited_document(question, document):
             return None  # the document's own date is asked, and it has none
         return self._typed_reference_answer(hits, wanted, None, dated=True)
+
+    def _cites_type(self, draft: Draft, wanted: str) -> bool:
+        """Whether the draft's quotes name a document of type ``wanted`` by number."""
+        for evidence in draft.evidence:
+            for number in DOC_NUMBER_PATTERN.findall(self._text(evidence)):
+                code = re.split(r"\s?[-/]\s?", number)[1:2]
+                if code and fold_diacritics(code[0]).lower().startswith(wanted):
+                    return True
+        return False
 
     def _typed_reference_answer(
         self, hits: list[ScoredChunk], wanted: str, document: Document | None, *, dated: bool

@@ -156,6 +156,8 @@ def test_nfd_question_is_answered_like_nfc(shared_service: QAService) -> None:
         # The number/date of a document the retrieved one builds on, not its own (blank) one.
         ("Kế hoạch tuyên truyền của phường Phúc Lợi căn cứ vào kế hoạch số mấy của Ban Tuyên giáo?", "30-KH/BTGDVTU"),
         ("Kế hoạch của Bạch Đằng cụ thể hóa chương trình hành động nào của Thành ủy, ban hành ngày nào?", "30/10/2025"),
+        # "… thực hiện kết luận nào": not the opening "Thực hiện Chỉ thị …", the clause citing a conclusion.
+        ("Kế hoạch của Thành ủy về chỉ thị 25 kết hợp thực hiện kết luận nào?", "226-KL/TU"),
         # A plan named by its ward: that plan's signer, though another plan's signature ranks first.
         ("kế hoạch của phường Bạch Đằng thực hiện nghị quyết 72 do ai ký", "Trần Huy Kiên"),
         # "kế hoạch 72" is the plan implementing NQ 72, not an unknown document.
