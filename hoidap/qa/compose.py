@@ -276,7 +276,7 @@ class Composer:
             wanted = _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else None
             if draft is not None and wanted and not self._cites_type(draft, wanted):
                 # "… kết hợp thực hiện kết luận nào": the opening "Thực hiện …" names no conclusion.
-                draft = self._typed_reference_answer(hits, wanted, None, dated=False)
+                draft = self._typed_reference_answer(hits, wanted, None, dated=False, question=question)
             if draft is not None:
                 return draft
         return self._content_answer(question, hits)
@@ -305,6 +305,12 @@ class Composer:
                 return None
             if document.doc_id in self.identities.named_by_place(question.folded):
                 return None  # the question names this very document by its ward or city
+        if wanted and cited:
+            # The clause citing a document of the asked type, before any passage that merely
+            # mentions one somewhere.
+            typed = self._typed_reference_answer(hits, wanted, document, dated=False, question=question)
+            if typed is not None:
+                return typed
         draft = self._content_answer(question, hits)
         if draft.answerable and draft.evidence:
             text = self._text(draft.evidence[0])
@@ -312,8 +318,6 @@ class Composer:
                 code = re.split(r"\s?[-/]\s?", number)[1:2]
                 if not wanted or (code and fold_diacritics(code[0]).lower().startswith(wanted)):
                     return draft
-        if wanted and cited:
-            return self._typed_reference_answer(hits, wanted, document, dated=False)
         return None
 
     def _cited_date_answer(
@@ -334,7 +338,7 @@ class Composer:
                     return draft
         if document is not None and not _asks_about_a_cited_document(question, document):
             return None  # the document's own date is asked, and it has none
-        return self._typed_reference_answer(hits, wanted, None, dated=True)
+        return self._typed_reference_answer(hits, wanted, None, dated=True, question=question)
 
     def _cites_type(self, draft: Draft, wanted: str) -> bool:
         """Whether the draft's quotes name a document of type ``wanted`` by number."""
@@ -346,13 +350,22 @@ class Composer:
         return False
 
     def _typed_reference_answer(
-        self, hits: list[ScoredChunk], wanted: str, document: Document | None, *, dated: bool
+        self,
+        hits: list[ScoredChunk],
+        wanted: str,
+        document: Document | None,
+        *,
+        dated: bool,
+        question: Question | None = None,
     ) -> Draft | None:
         """The clause citing a document of type ``wanted`` ("ctr") with its number (and date when
         ``dated``), from the best-ranked passage that has one; then from the rest of ``document``
         (its opening "Thực hiện … Kế hoạch số 30-KH/BTGDVTU …" may rank low). The document's own
         number is not an answer about a document it cites."""
         own = doc_number_key(document.metadata.number) if document and document.metadata.number else None
+        named_numbers = (
+            {int(m.group(2)) for m in _REFERENCE_TYPES.finditer(question.folded) if m.group(2)} if question else set()
+        )
         chunks = [hit.chunk for hit in hits[:6]]
         if document is not None:
             chunks += [c for c in self.chunks_by_doc.get(document.doc_id, []) if c not in chunks]
@@ -366,6 +379,9 @@ class Composer:
                     continue
                 if own is not None and doc_number_key(match.group(0)) == own:
                     continue
+                lead = re.match(r"\d+", match.group(0))
+                if lead and int(lead.group(0)) in named_numbers:
+                    continue  # "… thực hiện NQ 72 bằng nghị quyết số mấy": not NQ 72 itself
                 after = source.text[match.end() : match.end() + 20]
                 if dated and not re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", after):
                     continue
@@ -506,7 +522,12 @@ class Composer:
 
     def _metadata_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
         external = self._external_subject(question)
-        if external is not None:
+        asked = _ASKED_TYPE.search(question.folded)
+        if external is not None and asked and _TYPE_CODE.get(asked.group(1), asked.group(1)) != external[0]:
+            # "… triển khai NQ72 theo chương trình hành động nào, số mấy": NQ72 is context, the
+            # programme is asked about.
+            external = None
+        elif external is not None:
             if question.intent == "date":
                 return self._reference_date_answer(question, external) or Draft(
                     False, refusal="không rõ ngày của văn bản"

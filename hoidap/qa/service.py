@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -35,6 +36,11 @@ class QuestionRejected(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+_ITEM_LETTER = re.compile(r"[a-zđ]\)\s")
+# Questions putting two named documents side by side ("… với …", "cả hai", "giống nhau không").
+_COMPARES = re.compile(r"\b(va|voi|ca hai|ca 2|hai van ban|2 van ban|giong|khac|so sanh)\b")
 
 
 @dataclass
@@ -122,6 +128,12 @@ class QAService:
         named = self.retriever.identities.matching_documents(expanded)
         draft = self.composer.compose(analysed, retrieval.hits)
         reason, coverage = self._check(analysed, draft, named)
+        if len(named) >= 2 and _COMPARES.search(analysed.folded):
+            # "… ở phường Bạch Đằng với phường Nguyễn Nghiêm có giống nhau không": each named
+            # document answers for itself, one after the other.
+            combined = self._per_document(analysed, ranked.hits, named, pool)
+            if combined is not None:
+                draft, reason, coverage = combined, None, coverage
         if reason == OTHER_DOCUMENT:
             # The question names a document (its ward, its number) but the best passage is another
             # document's: answer from the named document's own passages if they pass every check.
@@ -136,6 +148,31 @@ class QAService:
         timings = dict(retrieval.timings_ms)
         timings["answer"] = (time.perf_counter() - started) * 1000
         return response, AskTrace(analysed, retrieval, draft, coverage, reason, timings)
+
+    def _per_document(self, analysed: Question, ranked: list[ScoredChunk], named: set[str], pool: int) -> Draft | None:
+        """One answer per named document (its first sentence and evidence), when at least two of
+        them answer and pass every check; documents in the order their passages rank."""
+        order = list(dict.fromkeys(hit.chunk.doc_id for hit in ranked if hit.chunk.doc_id in named))
+        sentences: list[tuple[str, int]] = []
+        evidence = []
+        for doc_id in order:
+            own = [hit for hit in ranked if hit.chunk.doc_id == doc_id][:pool]
+            draft = self.composer.compose(analysed, own)
+            if not draft.answerable or not draft.sentences:
+                continue
+            reason, _ = self._check(analysed, draft, {doc_id})
+            if reason is not None:
+                continue
+            text, index = draft.sentences[0]
+            document = self.index.documents[doc_id]
+            label = document_label(document.metadata, document.source)
+            if not text.startswith(("Theo ", label)):
+                text = f"Theo {label}: {text}"
+            evidence.append(draft.evidence[index])
+            sentences.append((text, len(evidence) - 1))
+        if len(sentences) < 2:
+            return None
+        return Draft(True, sentences, evidence, confidence=0.9, exact=False)
 
     def _check(self, analysed: Question, draft: Draft, named: set[str]) -> tuple[str | None, float]:
         """Why ``draft`` must be a refusal (None: answer it), and its coverage of the question."""
@@ -210,7 +247,8 @@ class QAService:
                 body = body[:-1].rstrip()
             # A quoted clause may start mid-sentence ("phấn đấu đến năm 2030 …"); the answer line
             # starts with a capital like any sentence (the citation keeps the verbatim quote).
-            body = body[:1].upper() + body[1:]
+            if not _ITEM_LETTER.match(body):  # "e) Đến năm 2030 …" keeps its item letter
+                body = body[:1].upper() + body[1:]
             lines.append(f"{body} [{index + 1}].")
         answer = "\n".join(lines)
         # Further passages the reader may want, ranked after the quoted ones.

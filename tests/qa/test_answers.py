@@ -206,3 +206,18 @@ def test_a_question_about_one_part_is_not_answered_with_the_outline(shared_servi
     # "Tuyên truyền miệng" is one of the forms: its content answers, not the list of forms.
     response = shared_service.ask("Tuyên truyền miệng về nghị quyết 72 ở phường Phúc Lợi gồm những hình thức nào?")
     assert response.answerable and not response.answer.startswith("2. Hình thức tuyên truyền"), response.answer
+
+
+def test_a_comparison_of_two_named_wards_answers_for_each(shared_service: QAService) -> None:
+    response = shared_service.ask("bao phủ BHYT 2030 ở phường Bạch Đằng với phường Nguyễn Nghiêm có giống nhau không?")
+    assert response.answerable, response.answer
+    lines = response.answer.splitlines()
+    assert len(lines) == 2 and all("98%" in line for line in lines), response.answer
+    assert {c.doc_id[:3] for c in response.citations[:2]} == {"002", "004"}
+    assert_grounded(shared_service, response)
+
+
+def test_each_ward_names_the_programme_its_plan_implements(shared_service: QAService) -> None:
+    response = shared_service.ask("Phúc Lợi và Bạch Đằng thực hiện NQ 72 theo chương trình hành động số mấy của Thành ủy?")
+    assert response.answerable and "06-CTr/TU" in response.answer and "03-CTr/TU" in response.answer, response.answer
+    assert_grounded(shared_service, response)
