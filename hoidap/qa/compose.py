@@ -1010,7 +1010,7 @@ def subject_type(question: Question) -> str | None:
 
 _ASKED_TYPE = re.compile(
     r"\b(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)"
-    r"(?: hanh dong)?\s+(so may|so bao nhieu|so hieu|so nao|mang so|la so|nao)\b"
+    r"(?: hanh dong)?(?: cua [a-z ]{2,30}?)?\s+(so may|so bao nhieu|so hieu|so nao|mang so|la so|nao)\b"
 )
 
 

@@ -26,9 +26,9 @@ Intent = Literal[
 # Patterns run on the folded, lower-cased question ("ai ky", not "ai ký"), so they work
 # whether or not the question was typed with diacritics. Order matters: first match wins.
 _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
-    ("signer", re.compile(r"\b(ai ky|nguoi ky|ky boi|do ai ky|ky ten|ai da ky|chu ky|ky van ban|ky ban hanh|chuc vu gi|chuc danh gi|chuc vu nao)\b")),
+    ("signer", re.compile(r"\b(do (d/c |dong chi |ong |ba )?[a-z ]{3,40} ky (khong|ko|k|phai khong|dung khong)|ai ky|nguoi ky|ky boi|do ai ky|ky ten|ai da ky|chu ky|ky van ban|ky ban hanh|chuc vu gi|chuc danh gi|chuc vu nao)\b")),
     ("recipients", re.compile(r"\b(gui (cho |den |toi |len )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan|gui bao cao|(nhung ai|ai|don vi nao|co quan nao|nhung don vi nao|nhung noi nao) (duoc )?nhan|bao cao (len |cho |ve )?(co quan nao|ai|dau|cap nao))\b")),
-    ("date", re.compile(r"\b(ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
+    ("date", re.compile(r"\b((ra|ban hanh|ky) (vao )?ngay \d{1,2}/\d{1,2}|ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
     ("doc_number", re.compile(r"\b(so hieu|so may|so van ban|mang so|co so hieu|ky hieu)\b")),
     ("title", re.compile(r"\b(v/v gi|vv gi|ve viec gi|trich yeu|tieu de|ten (day du |chinh xac )?(cua )?(van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh)\b.{0,60}\b(la gi|ra sao|the nao)|(van ban|ke hoach|cong van)( nay)? (co )?ten (la )?gi)\b")),
     ("issuer", re.compile(r"\b((co quan|don vi|cap) nao ban hanh|ai ban hanh|do ai ban hanh|cua co quan nao|ban hanh boi|noi ban hanh|tham quyen ban hanh)\b")),
@@ -44,7 +44,8 @@ STOPWORDS = frozenset(
     """la gi nao bao nhieu ai co khong cua va cac nhung duoc thi sao the nhu o dau khi may voi cho trong
     ve de do nay ay vay a oi nhe ha hay hoac phai dung can se da dang ra len tai theo mot moi lam
     minh toi ban em anh chi oi xin hoi cho biet giup biet muon hoi vui long duoc khong nhi
-    van ban tai lieu noi quy dinh thuc hien gom""".split()
+    van ban tai lieu noi quy dinh thuc hien gom
+    giong chenh lech nhau sanh""".split()  # comparison words: "giống nhau", "chênh lệch", "so sánh"
 )
 
 

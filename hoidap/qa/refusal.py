@@ -69,7 +69,7 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
     ("hãng", re.compile(r"\b(hang nao|cua hang nao|nhan hieu|thuong hieu)\b"), None),
     (
         "tên người giữ chức vụ",
-        re.compile(r"\b(chu tich|pho chu tich|bi thu|giam doc|truong tram|truong ban|truong phong)\b.{0,60}\b(la ai|ten (la )?gi|ten gi|ai dang)\b"),
+        re.compile(r"\b(chu tich|pho chu tich|bi thu|giam doc|truong tram|truong ban|truong phong)\b.{0,60}\b(la ai|ten (la )?(gi|j)|ai dang)\b"),
         re.compile(rf"\b(ông|bà|đồng chí|đ/c)\s+[{UPPERCASE_LETTERS}]|\b({'|'.join(_SURNAMES)})\s+[{UPPERCASE_LETTERS}]\w*\s+[{UPPERCASE_LETTERS}]"),
     ),
     (
@@ -105,8 +105,12 @@ class RefusalPolicy:
         named_documents: set[str] | None = None,
         evidence_documents: set[str] | None = None,
         main_answer: str | None = None,
+        main_passage: str | None = None,
     ) -> str | None:
-        """Why the answer should be a refusal, or None when the evidence supports answering."""
+        """Why the answer should be a refusal, or None when the evidence supports answering.
+
+        ``main_answer`` is the answer's first sentence; ``main_passage`` the text (with its section
+        path, without the document title every chunk's search text starts with) it is quoted from."""
         unknown = unknown_references(question, documents)
         if unknown:
             return f"văn bản không có trong kho: {', '.join(unknown)}"
@@ -137,7 +141,7 @@ class RefusalPolicy:
         if (
             question.years
             and evidence_texts
-            and not any(year in evidence_texts[0] or year in dated for year in question.years)
+            and not any(year in (main_passage or evidence_texts[0]) or year in dated for year in question.years)
         ):
             return "các đoạn trích không nói về năm được hỏi"
         if coverage < self.min_coverage:

@@ -192,6 +192,8 @@ class QAService:
             # The main passage must be the named document's; later ones may add others.
             evidence_documents={draft.evidence[0].chunk.doc_id},
             main_answer=draft.sentences[0][0] if draft.sentences else None,
+            # A year in the document's title ("Nghị quyết … ngày 09/9/2025") is no year of the passage.
+            main_passage=" › ".join(draft.evidence[0].chunk.section_path) + "\n" + draft.evidence[0].chunk.text,
         )
         return reason, coverage
 

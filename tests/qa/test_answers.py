@@ -91,6 +91,9 @@ def test_date_of_a_cited_document_comes_from_the_citing_sentence(shared_service:
         "Công văn của Ban Xây dựng Đảng phường Đồ Sơn số mấy?",
         # The plan's own number is blank; the numbers of the documents it implements are no answer.
         "Kế hoạch thực hiện NQ 72 của phường Bạch Đằng số mấy, ban hành ngày nào?",
+        # A year only the document's title carries is not the passage's year.
+        "tỷ lệ khám BHYT ở trạm y tế phường Bạch Đằng năm 2025 hiện là bao nhiêu %",
+        "giám đốc trung tâm y tế Thủy Nguyên tên j",
         # The passages near these share words but not the kind of fact asked for.
         "Chủ tịch UBND phường Phúc Lợi tên là gì?",
         "Trạm y tế phường Nguyễn Nghiêm địa chỉ ở đâu?",
@@ -158,6 +161,9 @@ def test_nfd_question_is_answered_like_nfc(shared_service: QAService) -> None:
         ("Kế hoạch của Bạch Đằng cụ thể hóa chương trình hành động nào của Thành ủy, ban hành ngày nào?", "30/10/2025"),
         # "… thực hiện kết luận nào": not the opening "Thực hiện Chỉ thị …", the clause citing a conclusion.
         ("Kế hoạch của Thành ủy về chỉ thị 25 kết hợp thực hiện kết luận nào?", "226-KL/TU"),
+        # Claims people check: a signer, a date.
+        ("có phải kh của thành ủy về CT25 do đ/c Đỗ Mạnh Hiến ký ko", "Đỗ Mạnh Hiến"),
+        ("nghe nói NQ 72 của Bộ Chính trị ra ngày 16/9/2025 phải ko", "09/9/2025"),
         # A plan named by its ward: that plan's signer, though another plan's signature ranks first.
         ("kế hoạch của phường Bạch Đằng thực hiện nghị quyết 72 do ai ký", "Trần Huy Kiên"),
         # "kế hoạch 72" is the plan implementing NQ 72, not an unknown document.
