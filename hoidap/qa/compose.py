@@ -369,6 +369,7 @@ class Composer:
         chunks = [hit.chunk for hit in hits[:6]]
         if document is not None:
             chunks += [c for c in self.chunks_by_doc.get(document.doc_id, []) if c not in chunks]
+        candidates: list[tuple[Chunk, Document, re.Match[str], bool]] = []
         for chunk in chunks:
             source = self.documents.get(chunk.doc_id)
             if source is None:
@@ -383,30 +384,35 @@ class Composer:
                 if lead and int(lead.group(0)) in named_numbers:
                     continue  # "… thực hiện NQ 72 bằng nghị quyết số mấy": not NQ 72 itself
                 after = source.text[match.end() : match.end() + 20]
-                if dated and not re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", after):
+                has_date = bool(re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", after))
+                if dated and not has_date:
                     continue
-                reference = next(
-                    (r for r in source.metadata.references if doc_number_key(r.number) == doc_number_key(match.group(0))),
-                    None,
-                )
-                start = match.start()
-                if reference is not None:
-                    found = source.text.rfind(reference.text, max(chunk.start, match.start() - 60), match.end())
-                    start = found if found >= 0 else start
-                # The clause may run past the chunk's end (a title wrapped over the header chunk).
-                end = _clause_end(source.text, match.end(), len(source.text), 260)
-                if source.text[end - 1 : end].isalnum() and source.text[end : end + 1].isalnum():
-                    end = source.text.rfind(" ", match.end(), end)  # no clause end: stop between words
-                if source.text[end : end + 1] == "“":  # the cited title: "… 07/2/2026 về “Tuyên truyền …”"
-                    closing = source.text.find("”", end, end + 300)
-                    end = closing + 1 if closing > 0 else end
-                start, end = trim_span(source.text, start, end)
-                evidence = Evidence(chunk, start, end, 1.0, 1.0)
-                # A structural lookup (a number of the asked type in the passage), like the metadata answers.
-                return Draft(
-                    True, [(clean_for_answer(source.text[start:end]), 0)], [evidence], confidence=0.95, exact=True
-                )
-        return None
+                candidates.append((chunk, source, match, has_date))
+        if not candidates:
+            return None
+        # The best-ranked number; its mention with a date when the passages have one.
+        first = doc_number_key(candidates[0][2].group(0))
+        same = [c for c in candidates if doc_number_key(c[2].group(0)) == first]
+        chunk, source, match, _ = next((c for c in same if c[3]), same[0])
+        reference = next(
+            (r for r in source.metadata.references if doc_number_key(r.number) == doc_number_key(match.group(0))),
+            None,
+        )
+        start = match.start()
+        if reference is not None:
+            found = source.text.rfind(reference.text, max(chunk.start, match.start() - 60), match.end())
+            start = found if found >= 0 else start
+        # The clause may run past the chunk's end (a title wrapped over the header chunk).
+        end = _clause_end(source.text, match.end(), len(source.text), 260)
+        if source.text[end - 1 : end].isalnum() and source.text[end : end + 1].isalnum():
+            end = source.text.rfind(" ", match.end(), end)  # no clause end: stop between words
+        if source.text[end : end + 1] == "“":  # the cited title: "… 07/2/2026 về “Tuyên truyền …”"
+            closing = source.text.find("”", end, end + 300)
+            end = closing + 1 if closing > 0 else end
+        start, end = trim_span(source.text, start, end)
+        evidence = Evidence(chunk, start, end, 1.0, 1.0)
+        # A structural lookup (a number of the asked type in the passage), like the metadata answers.
+        return Draft(True, [(clean_for_answer(source.text[start:end]), 0)], [evidence], confidence=0.95, exact=True)
 
     def coverage_of_text(self, phrase: str, folded_question: str) -> float:
         """Share of the syllables of ``phrase`` (folded, abbreviations expanded) found in the question."""
@@ -425,9 +431,24 @@ class Composer:
         )
         if preamble is None:
             return None
-        start, end = trim_span(document.text, preamble.start, _clause_end(document.text, preamble.start + 40, preamble.end, 420))
+        # The whole opening sentence: it lists every document this one builds on, separated by ";"
+        # and often quoting their titles ("… “Về một số giải pháp đột phá …” …; Kế hoạch số …").
+        stop = re.compile(r"[:\n]|\.\s")
+        found = stop.search(document.text, preamble.start + 40, min(preamble.end, preamble.start + 1200))
+        end = found.start() if found else _clause_end(document.text, preamble.start + 40, preamble.end, 420)
+        start, end = trim_span(document.text, preamble.start, end)
         evidence = Evidence(preamble, start, end, 1.0, 1.0)
-        return Draft(True, [(clean_for_answer(document.text[start:end]), 0)], [evidence], confidence=0.99)
+        # About the document itself ("kế hoạch của Bạch Đằng căn cứ văn bản nào"): a structural
+        # lookup like the metadata answers. With its own subject ("phòng khám tư … theo nghị quyết
+        # nào") the opening sentence must still cover the question like any passage.
+        subject = {t for t in question.content_terms if t not in _DOCUMENT_WORDS}
+        return Draft(
+            True,
+            [(clean_for_answer(document.text[start:end]), 0)],
+            [evidence],
+            confidence=0.99,
+            exact=len(subject) <= 2,
+        )
 
     def _target_document(self, question: Question, hits: list[ScoredChunk]) -> Document | None:
         """The document a metadata question is about: named by its number, else the best hit's."""
@@ -1010,7 +1031,7 @@ def subject_type(question: Question) -> str | None:
 
 _ASKED_TYPE = re.compile(
     r"\b(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)"
-    r"(?: hanh dong)?(?: cua [a-z ]{2,30}?)?\s+(so may|so bao nhieu|so hieu|so nao|mang so|la so|nao)\b"
+    r"(?: hanh dong)?(?: cua (?:[a-z]+ ){0,2}[a-z]+)?\s+(so may|so bao nhieu|so hieu|so nao|mang so|la so|nao)\b"
 )
 
 
@@ -1048,6 +1069,10 @@ def _asks_about_a_cited_document(question: Question, document: Document | None) 
 _ASKS_ENUMERATION = re.compile(r"\b(co may|gom may|bao gom nhung|gom nhung|ke ra|liet ke|nhung .{1,30} nao|cac .{1,30} nao)\b")
 
 
+_DOCUMENT_WORDS = frozenset(
+    "ke hoach cong chuong trinh hanh dong nghi quyet chi thi ket luan can cu trien khai cu the hoa "
+    "ban thuong vu dang uy thanh tinh phuong kh cv ctr nq ct kl".split()
+)
 _HEADING_FILLER = frozenset({"va", "cac", "cua", "ve", "trong", "cho", "voi", "tai", "theo", "nhung"})
 
 

@@ -161,6 +161,11 @@ def test_nfd_question_is_answered_like_nfc(shared_service: QAService) -> None:
         ("Kế hoạch của Bạch Đằng cụ thể hóa chương trình hành động nào của Thành ủy, ban hành ngày nào?", "30/10/2025"),
         # "… thực hiện kết luận nào": not the opening "Thực hiện Chỉ thị …", the clause citing a conclusion.
         ("Kế hoạch của Thành ủy về chỉ thị 25 kết hợp thực hiện kết luận nào?", "226-KL/TU"),
+        # What a plan builds on: its whole opening sentence, every document it lists.
+        ("kế hoạch tuyên truyền của phường Phúc Lợi căn cứ những văn bản nào", "30-KH/BTGDVTU"),
+        ("kế hoạch của Bạch Đằng căn cứ văn bản nào", "03-CTr/TU"),
+        # A programme named by number gets its dated mention.
+        ("kh Bạch Đằng thực hiện NQ72 theo CTr hành động số mấy của thành ủy", "30/10/2025"),
         # Claims people check: a signer, a date.
         ("có phải kh của thành ủy về CT25 do đ/c Đỗ Mạnh Hiến ký ko", "Đỗ Mạnh Hiến"),
         ("nghe nói NQ 72 của Bộ Chính trị ra ngày 16/9/2025 phải ko", "09/9/2025"),
