@@ -58,6 +58,14 @@ def question_keys(question: str) -> set[str]:
 _WARD = re.compile(r"(?:phường|Phường|PHƯỜNG|P\.)\s+([A-ZĐ][a-zà-ỹđ]+(?:\s[A-ZĐ][a-zà-ỹđ]+){0,2})")
 
 
+def ward_of(document: Document) -> str | None:
+    """The ward a document is from, as written ("Bạch Đằng"), when its text names exactly one."""
+    names = {m.group(1) for m in _WARD.finditer(document.text) if m.group(1).split()[0] not in _NOT_PLACE_WORDS}
+    if document.metadata.place:
+        names.add(re.sub(r"^(P\.|X\.|TP\.)\s*", "", document.metadata.place))
+    return next(iter(names)) if len({_fold(n) for n in names}) == 1 else None
+
+
 def ward_names(document: Document) -> set[str]:
     """Folded names of the wards a document is from or about ("do son", "bach dang")."""
     names = {_fold(m.group(1)) for m in _WARD.finditer(document.text) if m.group(1).split()[0] not in _NOT_PLACE_WORDS}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from hoidap.domain import Chunk, Document, DocumentReference, SectionNode
-from hoidap.index.identity import DocumentIdentities
+from hoidap.index.identity import DocumentIdentities, ward_of
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, document_label, paragraph_spans
@@ -766,10 +766,24 @@ class Composer:
             sentences = [(self._with_actor_heading(e, text), i) for (text, i), e in zip(sentences, chosen, strict=True)]
         if len({e.chunk.doc_id for e in chosen}) > 1:
             sentences = [
-                (f"Theo {document_label(self.documents[e.chunk.doc_id].metadata, e.chunk.source)}: {text}", i)
+                (f"Theo {self.short_label(self.documents[e.chunk.doc_id])}: {text}", i)
                 for (text, i), e in zip(sentences, chosen, strict=True)
             ]
         return Draft(True, sentences, chosen, confidence=units[0].score)
+
+    @staticmethod
+    def short_label(document: Document) -> str:
+        """A document's name short enough for a chat line: "Công văn số 307-CV/ĐU", "Kế hoạch của
+        phường Bạch Đằng", else its label cut at the first clause."""
+        meta = document.metadata
+        kind = meta.doc_type or "Văn bản"
+        if meta.number:
+            return f"{kind} số {meta.number}"
+        ward = ward_of(document)
+        if ward:
+            return f"{kind} của phường {ward}"
+        label = document_label(meta, document.source).split(";")[0].strip()
+        return label if len(label) <= 90 else label[:89].rsplit(" ", 1)[0] + " …"
 
     def _covered_terms(self, question: Question, text: str) -> set[str]:
         present = self._terms(text)

@@ -165,8 +165,8 @@ class QAService:
                 continue
             text, index = draft.sentences[0]
             document = self.index.documents[doc_id]
-            label = document_label(document.metadata, document.source)
-            if not text.startswith(("Theo ", label)):
+            label = self.composer.short_label(document)
+            if not text.startswith(("Theo ", label, document_label(document.metadata, document.source))):
                 text = f"Theo {label}: {text}"
             evidence.append(draft.evidence[index])
             sentences.append((text, len(evidence) - 1))

@@ -232,3 +232,10 @@ def test_each_ward_names_the_programme_its_plan_implements(shared_service: QASer
     response = shared_service.ask("Phúc Lợi và Bạch Đằng thực hiện NQ 72 theo chương trình hành động số mấy của Thành ủy?")
     assert response.answerable and "06-CTr/TU" in response.answer and "03-CTr/TU" in response.answer, response.answer
     assert_grounded(shared_service, response)
+
+
+def test_answers_from_two_documents_name_each_shortly(shared_service: QAService) -> None:
+    response = shared_service.ask("bao hiem y te 2030 dat bao nhieu")
+    lines = response.answer.splitlines()
+    assert len(lines) == 2, response.answer
+    assert {line.split(":")[0] for line in lines} == {"Theo Kế hoạch của phường Bạch Đằng", "Theo Công văn số 307-CV/ĐU"}
