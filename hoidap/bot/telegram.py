@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pydantic import BaseModel
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
@@ -249,6 +249,26 @@ class TelegramBot:
         application.add_error_handler(self.on_error)
 
 
+# The menu Telegram shows beside the text box: every command, with a Vietnamese description.
+BOT_COMMANDS = [
+    ("hoi", "Hỏi về văn bản (trong nhóm)"),
+    ("diem", "Điểm tuyên truyền theo chủ đề, kèm nguồn"),
+    ("kiemtra", "Đối chiếu một thông tin với văn bản"),
+    ("nguon", "Danh sách văn bản đang dùng"),
+    ("dangky", "Nhận bản tin tóm tắt"),
+    ("huy", "Hủy nhận bản tin"),
+    ("help", "Hướng dẫn sử dụng"),
+]
+
+
+async def publish_commands(application: Application) -> None:
+    """Publish the command menu (setMyCommands); a failure is logged, the bot still runs."""
+    try:
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in BOT_COMMANDS])
+    except TelegramError:
+        logger.warning("could not publish the command menu", exc_info=True)
+
+
 def build_application(settings: Settings, dialogue: Dialogue, *, updater: bool = True) -> Application:
     """A PTB Application talking to ``settings.telegram_api_base`` (Telegram, or a fake in tests)."""
     if settings.telegram_token is None:
@@ -259,6 +279,7 @@ def build_application(settings: Settings, dialogue: Dialogue, *, updater: bool =
         .base_url(settings.telegram_api_base)
         .base_file_url(settings.telegram_file_base)
         .concurrent_updates(True)
+        .post_init(publish_commands)  # run by run_polling/run_webhook once the bot is initialised
     )
     if not updater:
         builder = builder.updater(None)  # webhook mode: updates come from the FastAPI route

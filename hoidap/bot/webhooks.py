@@ -21,7 +21,7 @@ from telegram.ext import Application
 from hoidap.api.deps import AppContext
 from hoidap.api.errors import ApiError
 from hoidap.bot.core import Dialogue, LocalQA, QABackend
-from hoidap.bot.telegram import build_application
+from hoidap.bot.telegram import build_application, publish_commands
 from hoidap.bot.zalo import WebhookRejected, ZaloBot, ZaloClient, verify_event
 from hoidap.qa.service import QAService
 from hoidap.records.subscriptions import SQLiteSubscriptions
@@ -78,6 +78,7 @@ async def telegram_webhook(
         if runtime.telegram is None:
             application = build_application(settings, runtime.dialogue, updater=False)
             await application.initialize()  # getMe: the bot's username for group mentions
+            await publish_commands(application)
             runtime.telegram = application
     try:
         payload = json.loads(await request.body())

@@ -126,7 +126,7 @@ class FakeTelegram(_Server):
                 "text": params.get("text", ""),
             }
             return 200, {"ok": True, "result": message}
-        if method in ("sendChatAction", "answerCallbackQuery", "deleteWebhook", "setWebhook"):
+        if method in ("sendChatAction", "answerCallbackQuery", "deleteWebhook", "setWebhook", "setMyCommands"):
             return 200, {"ok": True, "result": True}
         if method == "getUpdates":
             with self.lock:

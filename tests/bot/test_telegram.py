@@ -205,3 +205,23 @@ def test_long_polling_answers_queued_updates(
     asyncio.run(run())
     (message,) = fake_telegram.sent()
     assert message["chat_id"] == "2024" and "Xin chào" in message["text"]
+
+
+def test_the_command_menu_is_published_when_the_bot_starts(
+    settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram
+) -> None:
+    import asyncio
+    import json
+
+    from hoidap.bot.telegram import build_application
+
+    async def run() -> None:
+        application = build_application(_settings(settings, fake_telegram), dialogue)
+        async with application:
+            assert application.post_init is not None  # run_polling calls it after initialize()
+            await application.post_init(application)
+
+    asyncio.run(run())
+    (call,) = [c for c in fake_telegram.calls if c.method == "setMyCommands"]
+    commands = [c["command"] for c in json.loads(call.params["commands"])]
+    assert {"hoi", "diem", "kiemtra", "nguon", "dangky", "huy", "help"} == set(commands)
