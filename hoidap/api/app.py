@@ -125,7 +125,7 @@ def create_app(
     shut_down = False
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started_app: FastAPI) -> AsyncIterator[None]:
         nonlocal shut_down
         if shut_down:  # the app is started again after a shutdown closed the records store
             context.records = open_records(settings)
@@ -140,6 +140,8 @@ def create_app(
         finally:
             context.library.shutdown()
             context.records.close()
+            # The webhook bots hold the store just closed: a restarted app builds them anew.
+            started_app.state.bots = None
             shut_down = True
 
     app = FastAPI(

@@ -29,7 +29,10 @@ from hoidap.records import Activity, ActivityLog, AskedQuestion, CitedSection
 from hoidap.settings import Settings
 from hoidap.vntext import folded_syllables, has_diacritics
 
-_LONG_DIGITS = re.compile(r"(?:\+?\d[\d .-]{5,}\d)")
+# Phone numbers (0… or +84…, 10–11 digits, spaced or dotted) and ID card numbers (9 or 12 digits);
+# not years, ranges ("2026-2030"), dates or amounts ("1.500.000 đồng").
+_LONG_DIGITS = re.compile(r"(?<![\d./-])(?:\+84[ .]?|0)\d(?:[ .]?\d){8,9}(?![\d/])|(?<![\d.,/-])(?:\d{12}|\d{9})(?![\d.,/-])")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _RELATIVE = re.compile(r"^\s*(\d{1,4})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
@@ -45,7 +48,7 @@ def question_key(question: str) -> str:
 
 
 def redact(text: str) -> str:
-    """Mask e-mail addresses and runs of seven or more digits (phone, ID card numbers)."""
+    """Mask e-mail addresses, phone numbers and ID card numbers."""
     return _LONG_DIGITS.sub("[số đã ẩn]", _EMAIL.sub("[email đã ẩn]", text))
 
 
@@ -56,7 +59,7 @@ def parse_moment(text: str, now: datetime) -> datetime:
         return now - int(relative[1]) * _UNITS[relative[2].lower()]
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValueError(
             f"Không hiểu mốc thời gian “{text}”: dùng 7d, 24h, 2w hoặc ngày dạng 2026-11-16."
         ) from None
@@ -72,8 +75,11 @@ def insights_period(
     now = now or datetime.now(UTC)
     start = parse_moment(since, now)
     end = parse_moment(until, now) if until else now
-    if len(until or "") == 10:  # a bare date as the end means "up to the end of that day"
-        end += timedelta(days=1)
+    if until and _ISO_DATE.fullmatch(until.strip()):  # a bare date as the end: up to the end of that day
+        try:
+            end += timedelta(days=1)
+        except OverflowError:
+            raise ValueError("Mốc kết thúc (until) quá xa.") from None
     if start >= end:
         raise ValueError("Mốc bắt đầu (since) phải trước mốc kết thúc (until).")
     return start, end
@@ -119,6 +125,9 @@ class FeedbackSummary(BaseModel):
 class Insights(BaseModel):
     since: datetime
     until: datetime
+    questions_since: datetime = Field(
+        description="Câu hỏi chỉ được lưu trong HOIDAP_CONVERSATION_RETENTION_DAYS ngày: có từ mốc này"
+    )
     questions: int
     chats: int
     unanswered: int
@@ -136,7 +145,8 @@ class Insights(BaseModel):
 
 
 def _tidy(question: str) -> str:
-    return " ".join(question.split())
+    """A wording as shown: single spaces, phone/ID numbers and e-mail addresses masked."""
+    return redact(" ".join(question.split()))
 
 
 def _ranked_wordings(wordings: Counter[str]) -> list[str]:
@@ -194,6 +204,7 @@ def group_by_similarity(
     questions: Sequence[AskedQuestion],
     vectors: Callable[[list[str]], np.ndarray] | None = None,
     rule: SimilarityRule | None = None,
+    max_embedded: int = 300,
 ) -> list[QuestionGroup]:
     """Exact groups first, then groups of similar questions merged (see :func:`group_similar`)."""
     exact = group_exact(questions)
@@ -201,7 +212,7 @@ def group_by_similarity(
     chats: dict[str, set[str]] = defaultdict(set)
     for asked in questions:
         chats[question_key(asked.question)].add(asked.chat)
-    clusters = group_similar([g.question for g in exact], vectors, rule or SimilarityRule())
+    clusters = group_similar([g.question for g in exact], vectors, rule or SimilarityRule(), max_embedded)
     groups = []
     for cluster in clusters:
         parts = [members[question_key(q)] for q in cluster]
@@ -230,7 +241,7 @@ def group_topics(questions: Sequence[AskedQuestion]) -> tuple[list[TopicGroup], 
     doc_asked: Counter[str] = Counter()
     labels: dict[str, str] = {}
     for asked in questions:
-        if not asked.answerable:
+        if not asked.answerable or not question_key(asked.question):
             continue
         topics = {(c.doc_id, _topic_section(c.section)) for c in asked.cited}
         for cited in asked.cited:
@@ -299,6 +310,8 @@ def build_insights(
     top: int = 20,
     vectors: Callable[[list[str]], np.ndarray] | None = None,
     rule: SimilarityRule | None = None,
+    max_embedded: int = 300,
+    questions_since: datetime | None = None,
 ) -> Insights:
     """The insights of ``activity``; ``vectors`` (question embeddings) refines the grouping of
     unanswered questions beyond shared words."""
@@ -308,6 +321,7 @@ def build_insights(
     return Insights(
         since=since,
         until=until,
+        questions_since=max(since, questions_since or since),
         questions=len(questions),
         chats=len({q.chat for q in questions}),
         unanswered=len(unanswered),
@@ -316,7 +330,7 @@ def build_insights(
         topics=topics[:top],
         documents=documents,
         top_questions=group_exact(questions)[:top],
-        unanswered_questions=group_by_similarity(unanswered, vectors, rule)[:top],
+        unanswered_questions=group_by_similarity(unanswered, vectors, rule, max_embedded)[:top],
         feedback=summarise_feedback(activity, top),
     )
 
@@ -348,4 +362,7 @@ def insights_for(
         settings.insights_top,
         vectors=service.question_vectors if service is not None else None,
         rule=similarity_rule(settings),
+        max_embedded=settings.insights_max_embedded,
+        # Turns are deleted after their retention period (feedback is kept longer).
+        questions_since=until - timedelta(days=settings.conversation_retention_days),
     )

@@ -12,7 +12,8 @@ _NOTHING = "(không có)"
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # Escaped: Markdown is often rendered as HTML (e-mail), and people's text is not markup.
+    return escape(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _md_questions(groups: list[QuestionGroup]) -> list[str]:
@@ -47,11 +48,17 @@ def _md_disliked(disliked: list[DislikedAnswer]) -> list[str]:
         return [f"_{_NOTHING}_", ""]
     lines: list[str] = []
     for entry in disliked:
-        lines.append(f"- **{entry.question}** — 👎 {entry.count}")
+        lines.append(f"- **{escape(entry.question)}** — 👎 {entry.count}")
         if entry.answer:
-            lines.append(f"  - Trả lời: {entry.answer}")
-        lines += [f"  - Góp ý: “{comment}”" for comment in entry.comments]
+            lines.append(f"  - Trả lời: {escape(entry.answer)}")
+        lines += [f"  - Góp ý: “{escape(comment)}”" for comment in entry.comments]
     return [*lines, ""]
+
+
+def _retention_note(insights: Insights) -> list[str]:
+    if insights.questions_since <= insights.since:
+        return []
+    return [f"- Lưu ý: câu hỏi chỉ được lưu có thời hạn, số liệu câu hỏi tính từ {insights.questions_since:%d/%m/%Y}"]
 
 
 def render_markdown(insights: Insights) -> str:
@@ -64,6 +71,7 @@ def render_markdown(insights: Insights) -> str:
         f"- Văn bản chưa trả lời được: **{insights.unanswered}** câu ({share})",
         f"- Đánh giá: 👍 {insights.feedback.helpful} · 👎 {insights.feedback.unhelpful}",
         f"- Theo văn bản được trích dẫn: {documents or _NOTHING}",
+        *_retention_note(insights),
         "",
         "## Chủ đề được hỏi nhiều nhất (theo mục văn bản được trích dẫn)",
         "",
@@ -83,40 +91,44 @@ def render_markdown(insights: Insights) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _meter(value: int, most: int) -> str:
-    return f'<meter min="0" max="{most}" value="{value}">{value}</meter> {value}'
+def _bar(chats: int, asked: int, most: int) -> str:
+    """A bar for the people who asked, with the counts under it (fits a phone's width)."""
+    return (
+        f'<meter min="0" max="{most}" value="{chats}">{chats}</meter>'
+        f"<br><small>{chats} người · {asked} lần</small>"
+    )
+
+
+def _table(head: str, rows: list[str]) -> str:
+    return f"<table><thead><tr><th>#</th><th>{head}</th><th>Số người hỏi</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _html_questions(groups: list[QuestionGroup]) -> str:
     if not groups:
         return f"<p><em>{_NOTHING}</em></p>"
     most = max(group.chats for group in groups)
-    rows = "".join(
-        f"<tr><td>{rank}</td><td>{escape(group.question)}"
-        + (f"<br><small>cũng hỏi: {escape('; '.join(group.variants))}</small>" if group.variants else "")
-        + f"</td><td>{_meter(group.chats, most)}</td><td>{group.asked}</td><td>{group.unanswered}</td></tr>"
-        for rank, group in enumerate(groups, start=1)
-    )
-    return (
-        "<table><thead><tr><th>#</th><th>Câu hỏi</th><th>Số người hỏi</th><th>Số lần hỏi</th>"
-        f"<th>Chưa trả lời được</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
+    rows = []
+    for rank, group in enumerate(groups, start=1):
+        also = f"<br><small>cũng hỏi: {escape('; '.join(group.variants))}</small>" if group.variants else ""
+        unanswered = f"<br><small>chưa trả lời được: {group.unanswered}</small>" if group.unanswered else ""
+        rows.append(
+            f"<tr><td>{rank}</td><td>{escape(group.question)}{also}{unanswered}</td>"
+            f"<td>{_bar(group.chats, group.asked, most)}</td></tr>"
+        )
+    return _table("Câu hỏi", rows)
 
 
 def _html_topics(topics: list[TopicGroup]) -> str:
     if not topics:
         return f"<p><em>{_NOTHING}</em></p>"
     most = max(topic.chats for topic in topics)
-    rows = "".join(
-        f"<tr><td>{rank}</td><td>{escape(topic.document)}</td><td>{escape(topic.section)}"
+    rows = [
+        f"<tr><td>{rank}</td><td><strong>{escape(topic.document)}</strong><br>{escape(topic.section)}"
         f"<br><small>{escape('; '.join(topic.examples))}</small></td>"
-        f"<td>{_meter(topic.chats, most)}</td><td>{topic.asked}</td></tr>"
+        f"<td>{_bar(topic.chats, topic.asked, most)}</td></tr>"
         for rank, topic in enumerate(topics, start=1)
-    )
-    return (
-        "<table><thead><tr><th>#</th><th>Văn bản</th><th>Mục (ví dụ câu hỏi)</th><th>Số người hỏi</th>"
-        f"<th>Số lần hỏi</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
+    ]
+    return _table("Văn bản, mục (ví dụ câu hỏi)", rows)
 
 
 def _html_disliked(disliked: list[DislikedAnswer]) -> str:
@@ -143,7 +155,9 @@ def render_html(insights: Insights) -> str:
         f"<ul><li>Số câu hỏi: <strong>{insights.questions}</strong> từ <strong>{insights.chats}</strong> cuộc trò chuyện</li>"
         f"<li>Văn bản chưa trả lời được: <strong>{insights.unanswered}</strong> câu "
         f"({insights.unanswered_share * 100:.0f}%)</li>"
-        f"<li>Đánh giá: 👍 {insights.feedback.helpful} · 👎 {insights.feedback.unhelpful}</li></ul>"
+        f"<li>Đánh giá: 👍 {insights.feedback.helpful} · 👎 {insights.feedback.unhelpful}</li>"
+        + "".join(f"<li>{escape(note[2:])}</li>" for note in _retention_note(insights))
+        + "</ul>"
         f"<h2>Chủ đề được hỏi nhiều nhất</h2>{_html_topics(insights.topics)}"
         "<h2>Câu hỏi văn bản chưa trả lời được</h2>"
         f"<p>{_SUGGESTION}</p>{_html_questions(insights.unanswered_questions)}"

@@ -60,21 +60,31 @@ def group_similar(
     questions: Sequence[str],
     vectors: Callable[[list[str]], np.ndarray] | None,
     rule: SimilarityRule,
+    max_embedded: int = 300,
 ) -> list[list[str]]:
-    """``questions`` (distinct, most important first) partitioned into groups of similar ones, in order."""
+    """``questions`` (distinct, most important first) partitioned into groups of similar ones, in order.
+
+    Only the first ``max_embedded`` are embedded (the embedder is shared with answering, so a
+    long tail of one-off questions must not hold it up); the rest are compared by words only."""
     if not questions:
         return []
     terms = [content_terms(q) for q in questions]
     cosines = None
-    if vectors is not None:
-        matrix = np.asarray(vectors(list(questions)), dtype=np.float32)
+    embedded = min(len(questions), max_embedded) if vectors is not None else 0
+    if vectors is not None and embedded:
+        matrix = np.asarray(vectors(list(questions[:embedded])), dtype=np.float32)
         cosines = matrix @ matrix.T
     groups: list[list[int]] = []
     for i in range(len(questions)):
         best, best_links = None, 0
         for g, members in enumerate(groups):
             links = sum(
-                similar(terms[i], terms[j], None if cosines is None else float(cosines[i, j]), rule)
+                similar(
+                    terms[i],
+                    terms[j],
+                    float(cosines[i, j]) if cosines is not None and i < embedded and j < embedded else None,
+                    rule,
+                )
                 for j in members
             )
             if links * 2 >= len(members) and links > best_links:

@@ -715,7 +715,7 @@ class Composer:
         first = re.search(r"\s+".join(map(re.escape, head)), text[header.start : header.end], re.IGNORECASE) if head else None
         start = header.start + first.start() if first else header.start
         tail = title.split()[-3:]
-        last = re.search(r"\s+".join(map(re.escape, tail)), text[start : header.end]) if tail else None
+        last = re.search(r"\s+".join(map(re.escape, tail)), text[start : header.end], re.IGNORECASE) if tail else None
         end = start + last.end() if last else header.end
         start, end = trim_span(text, start, end)
         return Evidence(header, start, end, 1.0, 1.0)

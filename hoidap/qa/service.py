@@ -39,7 +39,8 @@ class QuestionRejected(ValueError):
 
 
 _ITEM_LETTER = re.compile(r"[a-zđ]\)\s")
-# Questions putting two named documents side by side ("… với …", "cả hai", "giống nhau không").
+# Questions putting two named documents side by side ("Phúc Lợi và Bạch Đằng …", "… với …",
+# "cả hai", "giống nhau không"); only used when the question names two documents.
 _COMPARES = re.compile(r"\b(va|voi|ca hai|ca 2|hai van ban|2 van ban|giong|khac|so sanh)\b")
 
 
@@ -133,7 +134,8 @@ class QAService:
             # document answers for itself, one after the other.
             combined = self._per_document(analysed, ranked.hits, named, pool)
             if combined is not None:
-                draft, reason, coverage = combined, None, coverage
+                draft, reason = combined, None
+                coverage = self._check(analysed, combined, named)[1]
         if reason == OTHER_DOCUMENT:
             # The question names a document (its ward, its number) but the best passage is another
             # document's: answer from the named document's own passages if they pass every check.

@@ -79,7 +79,7 @@ def load_or_create_key(path: Path) -> bytes:
 
 
 class SQLiteRecords:
-    """Implements both :class:`~hoidap.records.base.ConversationStore` and ``FeedbackStore``."""
+    """Implements :class:`~hoidap.records.base.ConversationStore`, ``FeedbackStore`` and ``ActivityLog``."""
 
     def __init__(
         self,
@@ -109,7 +109,12 @@ class SQLiteRecords:
             present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
             for column, definition in columns.items():
                 if column not in present:
-                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+                    try:
+                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+                    except sqlite3.OperationalError:
+                        # Another process (the CLI beside the server) added it a moment ago.
+                        if column not in {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}:
+                            raise
 
     def close(self) -> None:
         with self._lock:

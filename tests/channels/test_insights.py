@@ -22,7 +22,7 @@ from hoidap.channels.insights import (
 from hoidap.channels.insights_page import render_html, render_markdown
 from hoidap.cli import app as cli_app
 from hoidap.qa.service import QAService
-from hoidap.records import AskedQuestion, CitedSection, open_records
+from hoidap.records import Activity, AskedQuestion, CitedSection, open_records
 from hoidap.records.base import Feedback, Turn
 from hoidap.settings import Settings
 from tests.channels.conftest import ADMIN_TOKEN
@@ -101,6 +101,10 @@ def test_question_key_redaction_and_period() -> None:
     assert (
         redact("gọi 0912 345 678, mail x.y@z.vn, năm 2030") == "gọi [số đã ẩn], mail [email đã ẩn], năm 2030"
     )
+    assert redact("+84 912.345.678 hoặc CCCD 001203004567") == "[số đã ẩn] hoặc CCCD [số đã ẩn]"
+    # Years, ranges, dates and amounts are what officers need to read.
+    for kept in ("giai đoạn 2026-2030", "ngày 16.11.2026", "mức 1.500.000 đồng"):
+        assert redact(kept) == kept
     now = datetime(2026, 11, 23, 12, tzinfo=UTC)
     assert insights_period("7d", now=now) == (now - timedelta(days=7), now)
     assert insights_period("24h", "2026-11-23T06:00:00", now=now)[1] == datetime(2026, 11, 23, 6, tzinfo=UTC)
@@ -109,8 +113,9 @@ def test_question_key_redaction_and_period() -> None:
         datetime(2026, 11, 1, tzinfo=UTC),
         datetime(2026, 11, 16, tzinfo=UTC),
     )
-    for bad in (("tuần trước", None), ("1d", "3d")):
-        with pytest.raises(ValueError, match="since|mốc"):
+    assert insights_period("2026-11-19", " 2026-11-20 ", now=now)[1] == datetime(2026, 11, 21, tzinfo=UTC)
+    for bad in (("tuần trước", None), ("1d", "3d"), ("1d", "9999-12-31")):
+        with pytest.raises(ValueError, match="(?i)since|until|mốc"):
             insights_period(*bad, now=now)
 
 
@@ -249,3 +254,30 @@ def test_insights_command(channel_settings: Settings, tmp_path: Path) -> None:
     empty_env = {"HOIDAP_DATA_DIR": str(tmp_path / "none"), "HOIDAP_RECORDS_SECRET": "x"}
     empty = CliRunner().invoke(cli_app, ["insights", "--by-words"], env=empty_env)
     assert empty.exit_code == 0 and "**0**" in empty.output
+
+
+def test_personal_numbers_in_questions_are_masked_and_markup_escaped() -> None:
+    asked = [
+        AskedQuestion(chat="c1", question="số CCCD 001203004567 của tôi có BHYT không <b>gấp</b>", answerable=False),
+    ]
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    insights = build_insights(
+        Activity(questions=asked), now - timedelta(days=90), now, questions_since=now - timedelta(days=30)
+    )
+    text = render_markdown(insights) + render_html(insights) + insights.model_dump_json()
+    assert "001203004567" not in text and "[số đã ẩn]" in text
+    assert "<b>gấp</b>" not in render_markdown(insights) + render_html(insights)
+    # Questions are kept 30 days: a 90-day report says from when its question counts are.
+    assert insights.questions_since == now - timedelta(days=30)
+    assert "tính từ 24/10/2026" in render_markdown(insights) and "tính từ 24/10/2026" in render_html(insights)
+
+
+def test_only_the_most_asked_questions_are_embedded() -> None:
+    seen: list[list[str]] = []
+
+    def embed(questions: list[str]) -> np.ndarray:
+        seen.append(questions)
+        return np.eye(len(questions), dtype=np.float32)
+
+    group_by_similarity(_asked(BUS_FARES + FREE_MEDICINE), embed, max_embedded=2)
+    assert len(seen) == 1 and len(seen[0]) == 2
