@@ -67,7 +67,9 @@ def bulletin_script(points: TalkingPoints, issuers: Mapping[str, str] | None = N
             text = text[:1].lower() + text[1:]
         lines.append(f"{ordinal}, {text}.")
         for citation in point.citations:
-            name = citation.doc_title + (f" số {citation.doc_number}" if citation.doc_number else "")
+            # Read aloud, a title runs to its first clause: the rest lists what the plan implements.
+            title = citation.doc_title.split(";")[0].strip()
+            name = title + (f" số {citation.doc_number}" if citation.doc_number else "")
             if name not in documents:
                 documents.append(name)
     if documents:
