@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -231,7 +231,9 @@ def group_by_similarity(
     return groups
 
 
-def group_topics(questions: Sequence[AskedQuestion]) -> tuple[list[TopicGroup], list[DocumentCount]]:
+def group_topics(
+    questions: Sequence[AskedQuestion], names: Mapping[str, str] | None = None
+) -> tuple[list[TopicGroup], list[DocumentCount]]:
     """Answered questions by the sections (two levels) and documents their answers cited; a question
     counts once per topic however many of its sentences cite it."""
     topic_chats: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -245,7 +247,7 @@ def group_topics(questions: Sequence[AskedQuestion]) -> tuple[list[TopicGroup], 
             continue
         topics = {(c.doc_id, _topic_section(c.section)) for c in asked.cited}
         for cited in asked.cited:
-            labels[cited.doc_id] = _document_label(cited)
+            labels[cited.doc_id] = (names or {}).get(cited.doc_id) or _document_label(cited)
         for topic in topics:
             topic_chats[topic].add(asked.chat)
             topic_asked[topic] += 1
@@ -312,12 +314,13 @@ def build_insights(
     rule: SimilarityRule | None = None,
     max_embedded: int = 300,
     questions_since: datetime | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Insights:
     """The insights of ``activity``; ``vectors`` (question embeddings) refines the grouping of
     unanswered questions beyond shared words."""
     questions = activity.questions
     unanswered = [q for q in questions if not q.answerable]
-    topics, documents = group_topics(questions)
+    topics, documents = group_topics(questions, names)
     return Insights(
         since=since,
         until=until,
@@ -363,6 +366,10 @@ def insights_for(
         vectors=service.question_vectors if service is not None else None,
         rule=similarity_rule(settings),
         max_embedded=settings.insights_max_embedded,
+        # Short names of the documents still indexed ("Kế hoạch của phường Bạch Đằng").
+        names={d.doc_id: service.composer.short_label(d) for d in service.index.documents.values()}
+        if service is not None
+        else None,
         # Turns are deleted after their retention period (feedback is kept longer).
         questions_since=until - timedelta(days=settings.conversation_retention_days),
     )

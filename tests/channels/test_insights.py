@@ -212,6 +212,9 @@ def test_answers_record_their_cited_sections_and_feed_the_topics(channel_client:
         and "bảo hiểm y tế" in topic["section"].lower() + " ".join(topic["examples"]).lower()
     )
     assert insights["unanswered_questions"][0]["question"] == "Giá vé xe buýt là bao nhiêu?"
+    # Documents go by short names: the number, else the ward ("Kế hoạch của phường Bạch Đằng").
+    names = {d["document"] for d in insights["documents"]}
+    assert names <= {"Kế hoạch của phường Bạch Đằng", "Công văn số 307-CV/ĐU"} and names, names
 
 
 def test_insights_endpoint_formats_and_errors(channel_client: TestClient, channel_settings: Settings) -> None:
