@@ -272,8 +272,7 @@ class Composer:
                 return draft
         if question.intent == "references" and external is None:
             draft = self._references_answer(question, hits)
-            asked = _ASKED_TYPE.search(question.folded)  # only a type the question asks for by name
-            wanted = _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else None
+            wanted = named_type(question)  # only a type the question asks for by name
             if draft is not None and wanted and not self._cites_type(draft, wanted):
                 # "… kết hợp thực hiện kết luận nào": the opening "Thực hiện …" names no conclusion.
                 draft = self._typed_reference_answer(hits, wanted, None, dated=False, question=question)
@@ -315,8 +314,7 @@ class Composer:
         if draft.answerable and draft.evidence:
             text = self._text(draft.evidence[0])
             for number in DOC_NUMBER_PATTERN.findall(text):
-                code = re.split(r"\s?[-/]\s?", number)[1:2]
-                if not wanted or (code and fold_diacritics(code[0]).lower().startswith(wanted)):
+                if not wanted or _is_of_type(number, wanted):
                     return draft
         return None
 
@@ -332,9 +330,7 @@ class Composer:
         if draft.answerable and draft.evidence:
             text = self._text(draft.evidence[0])
             for match in DOC_NUMBER_PATTERN.finditer(text):
-                code = re.split(r"\s?[-/]\s?", match.group(0))[1:2]
-                dated = re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", text[match.end() : match.end() + 20])
-                if code and dated and fold_diacritics(code[0]).lower().startswith(wanted):
+                if _is_of_type(match.group(0), wanted) and _dated_after(text, match.end()):
                     return draft
         if document is not None and not _asks_about_a_cited_document(question, document):
             return None  # the document's own date is asked, and it has none
@@ -343,10 +339,8 @@ class Composer:
     def _cites_type(self, draft: Draft, wanted: str) -> bool:
         """Whether the draft's quotes name a document of type ``wanted`` by number."""
         for evidence in draft.evidence:
-            for number in DOC_NUMBER_PATTERN.findall(self._text(evidence)):
-                code = re.split(r"\s?[-/]\s?", number)[1:2]
-                if code and fold_diacritics(code[0]).lower().startswith(wanted):
-                    return True
+            if any(_is_of_type(number, wanted) for number in DOC_NUMBER_PATTERN.findall(self._text(evidence))):
+                return True
         return False
 
     def _typed_reference_answer(
@@ -375,16 +369,14 @@ class Composer:
             if source is None:
                 continue
             for match in DOC_NUMBER_PATTERN.finditer(source.text, chunk.start, chunk.end):
-                code = re.split(r"\s?[-/]\s?", match.group(0))[1:2]
-                if not code or not fold_diacritics(code[0]).lower().startswith(wanted):
+                if not _is_of_type(match.group(0), wanted):
                     continue
                 if own is not None and doc_number_key(match.group(0)) == own:
                     continue
                 lead = re.match(r"\d+", match.group(0))
                 if lead and int(lead.group(0)) in named_numbers:
                     continue  # "… thực hiện NQ 72 bằng nghị quyết số mấy": not NQ 72 itself
-                after = source.text[match.end() : match.end() + 20]
-                has_date = bool(re.match(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}", after))
+                has_date = _dated_after(source.text, match.end())
                 if dated and not has_date:
                     continue
                 candidates.append((chunk, source, match, has_date))
@@ -543,8 +535,8 @@ class Composer:
 
     def _metadata_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
         external = self._external_subject(question)
-        asked = _ASKED_TYPE.search(question.folded)
-        if external is not None and asked and _TYPE_CODE.get(asked.group(1), asked.group(1)) != external[0]:
+        asked = named_type(question)
+        if external is not None and asked and asked != external[0]:
             # "… triển khai NQ72 theo chương trình hành động nào, số mấy": NQ72 is context, the
             # programme is asked about.
             external = None
@@ -1049,11 +1041,28 @@ _ASKED_TYPE = re.compile(
 )
 
 
+def named_type(question: Question) -> str | None:
+    """Type code of a document the question asks for by name: "chương trình hành động nào",
+    "kế hoạch số mấy" → "ctr", "kh"."""
+    asked = _ASKED_TYPE.search(question.folded)
+    return _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else None
+
+
+def _is_of_type(number: str, wanted: str) -> bool:
+    """Whether a document number ("03-CTr/TU") is of the type code ``wanted`` ("ctr")."""
+    code = re.split(r"\s?[-/]\s?", number)[1:2]
+    return bool(code) and fold_diacritics(code[0]).lower().startswith(wanted)
+
+
+def _dated_after(text: str, end: int) -> bool:
+    """Whether a date follows the document number ending at ``end`` ("…, ngày 30/10/2025")."""
+    return bool(_DATE_AFTER_NUMBER.match(text, end, end + 20))
+
+
 def asked_type(question: Question) -> str | None:
     """Type code of the document asked about: the one followed by "số mấy"/"nào" ("kế hoạch …
     cụ thể hóa chương trình hành động nào" → "ctr"), else the first type named."""
-    asked = _ASKED_TYPE.search(question.folded)
-    return _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else subject_type(question)
+    return named_type(question) or subject_type(question)
 
 
 # "… căn cứ (vào) kế hoạch số mấy": the number asked is of a document the retrieved one builds on.
@@ -1102,6 +1111,7 @@ def _section_nodes(root: SectionNode | None) -> list[SectionNode]:
 
 
 _ITEM_LABEL = re.compile(r"\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*")
+_DATE_AFTER_NUMBER = re.compile(r"[,\s]*(ngày\s*)?\d{1,2}/\d{1,2}/\d{4}")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 

@@ -35,7 +35,7 @@ _NAMED_AFTER_WHAT_THEY_IMPLEMENT = frozenset({"kh", "ctr", "cv"})
 
 # Figures the answer's main sentence itself must state: a neighbouring sentence's "98%" does
 # not answer "hộ cận nghèo được hỗ trợ bao nhiêu %".
-_MAIN_ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+_MAIN_ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
     (
         "tỷ lệ phần trăm",
         re.compile(r"(bao nhieu|may|bn)\s*(%|phan tram)"),
@@ -124,13 +124,11 @@ class RefusalPolicy:
         if question.intent == "doc_number" and not any(DOC_NUMBER_PATTERN.search(t) for t in evidence_texts):
             return "không tìm thấy số hiệu văn bản được hỏi"
         joined = "\n".join(evidence_texts)
-        for label, asks, needs in _ANSWER_TYPES:
-            if asks.search(question.folded) and (needs is None or not needs.search(joined)):
-                return f"không có thông tin về {label}"
-        main = main_answer if main_answer is not None else joined
-        for label, asks, needs in _MAIN_ANSWER_TYPES:
-            if asks.search(question.folded) and not needs.search(main):
-                return f"không có thông tin về {label}"
+        missing = _missing_fact(question, _ANSWER_TYPES, joined) or _missing_fact(
+            question, _MAIN_ANSWER_TYPES, main_answer if main_answer is not None else joined
+        )
+        if missing:
+            return missing
         # The year must be where the answer's main passage is, not in some passage added later.
         # A year that is the quoted document's own date ("công văn tháng 1/2026 …") is about it too.
         dated = " ".join(
@@ -147,6 +145,16 @@ class RefusalPolicy:
         if coverage < self.min_coverage:
             return "các đoạn trích không đủ liên quan"
         return None
+
+
+def _missing_fact(
+    question: Question, checks: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]], text: str
+) -> str | None:
+    """The refusal for the first kind of fact the question asks for and ``text`` lacks."""
+    for label, asks, needs in checks:
+        if asks.search(question.folded) and (needs is None or not needs.search(text)):
+            return f"không có thông tin về {label}"
+    return None
 
 
 def known_reference_numbers(documents: dict[str, Document]) -> set[tuple[int, str]]:
