@@ -172,32 +172,39 @@ def _topic_section(section: str) -> str:
     return _SECTION_SEPARATOR.join(section.split(_SECTION_SEPARATOR)[:2])
 
 
-def group_exact(questions: Sequence[AskedQuestion]) -> list[QuestionGroup]:
-    """Groups of the same question up to case, accents and punctuation, most asked (by chats) first."""
+def _exact_groups(questions: Sequence[AskedQuestion]) -> list[tuple[QuestionGroup, set[str]]]:
+    """Groups of the same question up to case, accents and punctuation, with the chats that asked
+    each, most asked (by chats) first."""
     wordings: dict[str, Counter[str]] = defaultdict(Counter)
     chats: dict[str, set[str]] = defaultdict(set)
     unanswered: Counter[str] = Counter()
     for asked in questions:
-        key = question_key(asked.question)
+        wording = _tidy(asked.question)
+        # Keyed on the wording as shown (numbers masked), so one shown wording is one group.
+        key = question_key(wording)
         if not key:
             continue
-        wordings[key][_tidy(asked.question)] += 1
+        wordings[key][wording] += 1
         chats[key].add(asked.chat)
         unanswered[key] += not asked.answerable
     groups = []
     for key, counter in wordings.items():
         ranked = _ranked_wordings(counter)
-        groups.append(
-            QuestionGroup(
-                question=ranked[0],
-                asked=sum(counter.values()),
-                chats=len(chats[key]),
-                unanswered=unanswered[key],
-                variants=ranked[1:_EXAMPLES],
-            )
+        group = QuestionGroup(
+            question=ranked[0],
+            asked=sum(counter.values()),
+            chats=len(chats[key]),
+            unanswered=unanswered[key],
+            variants=ranked[1:_EXAMPLES],
         )
-    groups.sort(key=lambda g: (-g.chats, -g.asked, question_key(g.question)))
+        groups.append((group, chats[key]))
+    groups.sort(key=lambda item: (-item[0].chats, -item[0].asked, question_key(item[0].question)))
     return groups
+
+
+def group_exact(questions: Sequence[AskedQuestion]) -> list[QuestionGroup]:
+    """Groups of the same question up to case, accents and punctuation, most asked (by chats) first."""
+    return [group for group, _ in _exact_groups(questions)]
 
 
 def group_by_similarity(
@@ -207,23 +214,19 @@ def group_by_similarity(
     max_embedded: int = 300,
 ) -> list[QuestionGroup]:
     """Exact groups first, then groups of similar questions merged (see :func:`group_similar`)."""
-    exact = group_exact(questions)
-    members = {question_key(g.question): g for g in exact}
-    chats: dict[str, set[str]] = defaultdict(set)
-    for asked in questions:
-        chats[question_key(asked.question)].add(asked.chat)
-    clusters = group_similar([g.question for g in exact], vectors, rule or SimilarityRule(), max_embedded)
+    exact = _exact_groups(questions)
+    by_wording = {group.question: (group, chats) for group, chats in exact}
+    clusters = group_similar([group.question for group, _ in exact], vectors, rule or SimilarityRule(), max_embedded)
     groups = []
     for cluster in clusters:
-        parts = [members[question_key(q)] for q in cluster]
-        wordings = Counter({part.question: part.asked for part in parts})
-        ranked = _ranked_wordings(wordings)
+        parts = [by_wording[wording] for wording in cluster]
+        ranked = _ranked_wordings(Counter({group.question: group.asked for group, _ in parts}))
         groups.append(
             QuestionGroup(
                 question=ranked[0],
-                asked=sum(p.asked for p in parts),
-                chats=len(set().union(*(chats[question_key(p.question)] for p in parts))),
-                unanswered=sum(p.unanswered for p in parts),
+                asked=sum(group.asked for group, _ in parts),
+                chats=len(set().union(*(chats for _, chats in parts))),
+                unanswered=sum(group.unanswered for group, _ in parts),
                 variants=ranked[1 : 1 + 2 * _EXAMPLES],
             )
         )

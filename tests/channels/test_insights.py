@@ -284,3 +284,12 @@ def test_only_the_most_asked_questions_are_embedded() -> None:
 
     group_by_similarity(_asked(BUS_FARES + FREE_MEDICINE), embed, max_embedded=2)
     assert len(seen) == 1 and len(seen[0]) == 2
+
+
+def test_questions_that_differ_only_in_a_masked_number_count_together() -> None:
+    asked = [
+        AskedQuestion(chat="c1", question="gọi 0912345678 hỏi BHYT", answerable=False),
+        AskedQuestion(chat="c2", question="gọi 0987654321 hỏi BHYT", answerable=False),
+    ]
+    (group,) = group_by_similarity(asked)
+    assert (group.question, group.asked, group.chats) == ("gọi [số đã ẩn] hỏi BHYT", 2, 2)
