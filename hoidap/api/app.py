@@ -20,7 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hoidap.api.deps import AppContext
 from hoidap.api.errors import install_error_handlers
 from hoidap.api.library import DocumentLibrary
-from hoidap.api.limits import BodySizeLimit, RateLimit, TokenBucketLimiter
+from hoidap.api.limits import BodySizeLimit, RateLimit
+from hoidap.ratelimit import TokenBucketLimiter
 from hoidap.api.metrics import Metrics, MetricsMiddleware
 from hoidap.api.models import IngestJob
 from hoidap.api.routes import answers, documents, feedback, health, pages, propaganda

@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 import httpx
 from pydantic import BaseModel
 
-from hoidap.api.limits import TokenBucketLimiter
+from hoidap.ratelimit import TokenBucketLimiter
 from hoidap.propaganda.claims import ClaimCheck
 from hoidap.propaganda.points import PointCitation, TalkingPoints
 from hoidap.qa.conversation import record_turn, resolve_followup

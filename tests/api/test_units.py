@@ -6,7 +6,7 @@ import pytest
 
 from hoidap.api.errors import ApiError, clean_text, describe_validation_error
 from hoidap.api.library import safe_filename
-from hoidap.api.limits import TokenBucketLimiter
+from hoidap.ratelimit import TokenBucketLimiter
 
 
 def test_token_bucket_allows_a_burst_then_the_rate() -> None:
