@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hoidap.channels.links import normalise_base_url
+
+def normalise_base_url(base_url: str) -> str:
+    """``https://host/prefix/`` → ``https://host/prefix``; only absolute http(s) addresses are accepted.
+
+    Lives here, on the ground floor, because the setting is checked when it is read; the links
+    printed on posters (``hoidap.channels.links``) use the same rule.
+    """
+    value = base_url.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"HOIDAP_PUBLIC_BASE_URL phải là địa chỉ http(s) đầy đủ, không phải “{base_url}”.")
+    return value
 
 
 class Settings(BaseSettings):
@@ -39,7 +51,6 @@ class Settings(BaseSettings):
         description="Above this many chunks the dense index switches from exact flat search to HNSW "
         "(bench/dense_scaling.py: flat is 1 ms at 10k and 12 ms at 60k vectors; HNSW 2 ms, recall .8–.98).",
     )
-    rrf_k: int = 60
     candidate_pool: int = 30
 
     # Answering

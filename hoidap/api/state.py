@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from functools import cached_property
 from typing import Generic, TypeVar
 
@@ -67,20 +67,21 @@ class ServingState:
 
     @property
     def version(self) -> str:
-        return self.service.index.version
+        return self.service.version
 
     @cached_property
-    def chunk_counts(self) -> Counter[str]:
-        return Counter(chunk.doc_id for chunk in self.service.index.chunks)
+    def chunk_counts(self) -> dict[str, int]:
+        return self.service.chunk_counts()
 
-    def ask(self, question: str, top_k: int, conversation_id: str | None) -> tuple[AskResponse, bool]:
-        """The answer, and whether it came from the cache."""
+    def answer(self, question: str, top_k: int) -> tuple[AskResponse, bool]:
+        """The answer to a standalone question, and whether it came from the cache (each answer
+        still gets its own ``answer_id``, so feedback stays per answer)."""
         cached = self.cache.get(question, top_k)
         hit = cached is not None
         if cached is None:
             cached = self.service.ask(question, top_k=top_k, conversation_id=None)
             self.cache.put(question, top_k, cached)
-        return cached.model_copy(update={"answer_id": uuid.uuid4().hex, "conversation_id": conversation_id}), hit
+        return cached.model_copy(update={"answer_id": uuid.uuid4().hex}), hit
 
     def search(self, query: str, k: int) -> SearchResponse:
         cached = self.search_cache.get(query, k)

@@ -19,9 +19,8 @@ from pydantic import BaseModel
 
 from hoidap.propaganda.claims import ClaimCheck
 from hoidap.propaganda.points import PointCitation, TalkingPoints
-from hoidap.qa.conversation import record_turn, resolve_followup
 from hoidap.qa.schemas import AskResponse
-from hoidap.qa.service import QAService, QuestionRejected
+from hoidap.qa.service import DirectServing, QAService, QuestionRejected, Serving
 from hoidap.ratelimit import TokenBucketLimiter
 from hoidap.records import Feedback, Records, open_records
 from hoidap.records.subscriptions import SubscriptionStore
@@ -132,30 +131,30 @@ class QABackend(Protocol):
 class LocalQA:
     """The QA core in this process, with follow-ups and feedback in the shared records store."""
 
+    # A phone screen, not a report: the reply quotes at most this many passages.
+    citations = 3
+
     def __init__(
-        self, service: QAService | Callable[[], QAService], records: Records, settings: Settings
+        self, serving: QAService | Serving | Callable[[], Serving], records: Records, settings: Settings
     ) -> None:
-        # A callable lets the API's webhooks follow index swaps (it reads the current service per call).
-        self._service = service if callable(service) else (lambda: service)
+        # A callable lets the API's webhooks follow index swaps and share its answer cache (it
+        # reads the current serving state per call).
+        if isinstance(serving, QAService):
+            serving = DirectServing(serving)
+        self._serving = serving if callable(serving) else (lambda: serving)
         self.records = records
         self.settings = settings
 
     @property
     def service(self) -> QAService:
-        return self._service()
+        return self._serving().service
 
     def ask(self, question: str, conversation_id: str) -> AskResponse:
-        question = self.service.validate_question(question)
-        rewrite = resolve_followup(
-            question,
-            self.records,
-            conversation_id,
-            history_turns=self.settings.followup_turns,
-            max_chars=self.settings.max_question_chars,
+        serving = self._serving()
+        exchange = serving.service.converse(
+            question, self.records, conversation_id, top_k=self.citations, answer=serving.answer
         )
-        response = self.service.ask(rewrite.question, top_k=3, conversation_id=conversation_id)
-        record_turn(self.records, conversation_id, question, rewrite.question, response)
-        return response
+        return exchange.response
 
     def feedback(self, answer_id: str, helpful: bool) -> bool:
         turn = self.records.find_turn(answer_id)
@@ -175,7 +174,7 @@ class LocalQA:
     def documents(self) -> list[SourceDocument]:
         return [
             SourceDocument(title=d.metadata.title or d.source, number=d.metadata.number, date=d.metadata.date)
-            for d in self.service.index.documents.values()
+            for d in self.service.documents()
         ]
 
     def talking_points(self, topic: str, max_points: int) -> TalkingPoints:

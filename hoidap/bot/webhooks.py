@@ -20,10 +20,10 @@ from telegram.ext import Application
 
 from hoidap.api.deps import AppContext
 from hoidap.api.errors import ApiError
+from hoidap.api.state import ServingState
 from hoidap.bot.core import Dialogue, LocalQA, QABackend
 from hoidap.bot.telegram import build_application, publish_commands
 from hoidap.bot.zalo import WebhookRejected, ZaloBot, ZaloClient, verify_event
-from hoidap.qa.service import QAService
 from hoidap.records.subscriptions import SQLiteSubscriptions
 
 router = APIRouter(prefix="/webhooks", tags=["bot"], include_in_schema=False)
@@ -44,13 +44,13 @@ def _runtime(request: Request) -> BotRuntime:
     if runtime is None:
         context: AppContext = request.app.state.context
 
-        def current_service() -> QAService:
+        def current_serving() -> ServingState:
             serving = context.holder.current
             if serving is None:
                 raise RuntimeError("index not loaded yet")
-            return serving.service
+            return serving
 
-        backend: QABackend = LocalQA(current_service, context.records, context.settings)
+        backend: QABackend = LocalQA(current_serving, context.records, context.settings)
         runtime = BotRuntime(
             Dialogue(backend, SQLiteSubscriptions(context.settings.records_path), context.settings)
         )

@@ -370,7 +370,7 @@ def insights_for(
         rule=similarity_rule(settings),
         max_embedded=settings.insights_max_embedded,
         # Short names of the documents still indexed ("Kế hoạch của phường Bạch Đằng").
-        names={d.doc_id: service.composer.short_label(d) for d in service.index.documents.values()}
+        names={d.doc_id: service.document_label(d) for d in service.documents()}
         if service is not None
         else None,
         # Turns are deleted after their retention period (feedback is kept longer).

@@ -6,7 +6,9 @@ proxy in front of the service): it is ``HOIDAP_PUBLIC_BASE_URL``.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
+
+from hoidap.settings import normalise_base_url as settings_base_url
 
 
 class PublicUrlMissing(RuntimeError):
@@ -22,14 +24,10 @@ class PublicUrlMissing(RuntimeError):
 
 
 def normalise_base_url(base_url: str | None) -> str:
-    """``https://host/prefix/`` → ``https://host/prefix``; only absolute http(s) addresses are accepted."""
+    """The configured public address, normalised; :class:`PublicUrlMissing` when there is none."""
     if not base_url or not base_url.strip():
         raise PublicUrlMissing()
-    value = base_url.strip().rstrip("/")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(f"HOIDAP_PUBLIC_BASE_URL phải là địa chỉ http(s) đầy đủ, không phải “{base_url}”.")
-    return value
+    return settings_base_url(base_url)
 
 
 def document_url(base_url: str | None, doc_id: str) -> str:

@@ -55,13 +55,11 @@ class HybridRetriever:
         index: LoadedIndex,
         embedder: Embedder,
         *,
-        rrf_k: int = 60,
         pool: int = 30,
         weights: FusionWeights | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
-        self.rrf_k = rrf_k
         self.pool = pool
         self.weights = weights or FusionWeights()
         self.identities = DocumentIdentities(index.documents)

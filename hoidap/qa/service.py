@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -16,9 +17,12 @@ from hoidap.index.retriever import HybridRetriever, RetrievalResult, ScoredChunk
 from hoidap.index.store import IndexStore, LoadedIndex
 from hoidap.ingest.chunking import document_label
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
+from hoidap.qa.conversation import record_turn, resolve_followup
+from hoidap.qa.followup import Rewrite
 from hoidap.qa.question import Question, analyse
 from hoidap.qa.refusal import OTHER_DOCUMENT, RefusalPolicy
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
+from hoidap.records import Records
 from hoidap.settings import Settings
 from hoidap.vntext import expand_colloquial
 
@@ -42,6 +46,34 @@ _ITEM_LETTER = re.compile(r"[a-zđ]\)\s")
 # Questions putting two named documents side by side ("Phúc Lợi và Bạch Đằng …", "… với …",
 # "cả hai", "giống nhau không"); only used when the question names two documents.
 _COMPARES = re.compile(r"\b(va|voi|ca hai|ca 2|hai van ban|2 van ban|giong|khac|so sanh)\b")
+
+
+class AnswerSource(Protocol):
+    """Answers a standalone question; returns the response and whether it came from a cache."""
+
+    def __call__(self, question: str, top_k: int) -> tuple[AskResponse, bool]: ...
+
+
+class Serving(Protocol):
+    """A service ready to answer, with its answer source (the API's holds a cache per index version)."""
+
+    @property
+    def service(self) -> QAService: ...
+
+    def answer(self, question: str, top_k: int) -> tuple[AskResponse, bool]: ...
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One conversation turn as answered: the response, how the question was read, cache or not."""
+
+    response: AskResponse
+    rewrite: Rewrite
+    from_cache: bool = False
+
+    @property
+    def interpreted_question(self) -> str | None:
+        return self.rewrite.question if self.rewrite.rewritten else None
 
 
 @dataclass
@@ -79,7 +111,7 @@ class QAService:
         self.embedder = embedder
         self.settings = settings
         self.refusal = refusal or RefusalPolicy()
-        self.retriever = HybridRetriever(index, embedder, rrf_k=settings.rrf_k, pool=settings.candidate_pool)
+        self.retriever = HybridRetriever(index, embedder, pool=settings.candidate_pool)
         self.composer = Composer(
             index.documents, index.chunks, index.lexical, self.retriever.identities, settings.max_answer_sentences
         )
@@ -206,6 +238,65 @@ class QAService:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
         return np.stack([self.embedder.embed_query(self.retriever.dense_query_text(q)[0]) for q in questions])
 
+    # ---------- the collection, for every edge (no edge reads the index's own dicts) ----------
+    @property
+    def version(self) -> str:
+        """The index version this service answers from (a new version is a new service)."""
+        return self.index.version
+
+    def documents(self) -> list[Document]:
+        """Every document of the collection, ordered by source file name."""
+        return sorted(self.index.documents.values(), key=lambda document: document.source)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.index.documents.get(doc_id)
+
+    def document_label(self, document: Document) -> str:
+        """The short name answers use for a document ("Kế hoạch của phường …", "Công văn số …")."""
+        return self.composer.short_label(document)
+
+    def chunk_counts(self) -> dict[str, int]:
+        """Passages per document id."""
+        counts: dict[str, int] = {}
+        for chunk in self.index.chunks:
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        return counts
+
+    def passages(self, query: str, k: int = 20) -> list[ScoredChunk]:
+        """The ``k`` best passages for ``query`` (everyday words expanded as for questions), best first:
+        for features that work on passages rather than on one answer (talking points, claims)."""
+        return self.retriever.search(expand_colloquial(query), k=k).hits
+
+    def converse(
+        self,
+        question: str,
+        records: Records,
+        conversation_id: str | None = None,
+        *,
+        top_k: int = 5,
+        answer: AnswerSource | None = None,
+    ) -> Exchange:
+        """One turn of a conversation, the same for every channel: resolve a follow-up against the
+        conversation's recent turns, answer the standalone question (through ``answer``, e.g. a
+        cache, when given), record the turn. Raises :class:`QuestionRejected` for a bad question."""
+        question = self.validate_question(question)
+        given = conversation_id.strip() if conversation_id and conversation_id.strip() else None
+        conversation_id = given or uuid.uuid4().hex
+        rewrite = resolve_followup(
+            question,
+            records,
+            given,
+            history_turns=self.settings.followup_turns,
+            max_chars=self.settings.max_question_chars,
+        )
+        if answer is None:
+            response, from_cache = self.ask(rewrite.question, top_k=top_k), False
+        else:
+            response, from_cache = answer(rewrite.question, top_k)
+        response = response.model_copy(update={"conversation_id": conversation_id})
+        record_turn(records, conversation_id, question, rewrite.question, response)
+        return Exchange(response=response, rewrite=rewrite, from_cache=from_cache)
+
     def search(self, query: str, k: int = 5) -> SearchResponse:
         cleaned = self.validate_question(query)
         result = self.retriever.search(cleaned, k=k)
@@ -272,3 +363,13 @@ class QAService:
             conversation_id=conversation_id,
             answer_id=answer_id,
         )
+
+
+@dataclass(frozen=True)
+class DirectServing:
+    """A :class:`Serving` without a cache: every question goes to the service."""
+
+    service: QAService
+
+    def answer(self, question: str, top_k: int) -> tuple[AskResponse, bool]:
+        return self.service.ask(question, top_k=top_k), False

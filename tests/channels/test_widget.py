@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from hoidap.api.app import create_app
-from hoidap.channels.widget import frame_ancestors
+from hoidap.api.routes.widget import frame_ancestors
 from hoidap.qa.service import QAService
 from hoidap.settings import Settings
 

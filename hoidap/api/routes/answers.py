@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter
 
-from hoidap.api.deps import MetricsDep, RecordsDep, ServingDep, SettingsDep
+from hoidap.api.deps import MetricsDep, RecordsDep, ServingDep
 from hoidap.api.errors import clean_text
 from hoidap.api.models import AskRequest, AskResult, SearchRequest
 from hoidap.api.routes.responses import errors
-from hoidap.qa.conversation import record_turn, resolve_followup
 from hoidap.qa.schemas import SearchResponse
 
 router = APIRouter(prefix="/v1", tags=["hỏi đáp"])
@@ -23,24 +20,19 @@ def _conversation_id(raw: str | None) -> str | None:
 
 
 @router.post("/ask", response_model=AskResult, responses=errors(413, 422, 429, 503))
-def ask(
-    body: AskRequest, serving: ServingDep, records: RecordsDep, metrics: MetricsDep, settings: SettingsDep
-) -> AskResult:
+def ask(body: AskRequest, serving: ServingDep, records: RecordsDep, metrics: MetricsDep) -> AskResult:
     """Trả lời câu hỏi từ các văn bản, có trích dẫn nguyên văn (hoặc nói rõ văn bản không đề cập)."""
-    question = serving.service.validate_question(clean_text(body.question, "question", code="question_invalid"))
-    given_id = _conversation_id(body.conversation_id)
-    conversation_id = given_id or uuid.uuid4().hex
-    rewrite = resolve_followup(
-        question, records, given_id, history_turns=settings.followup_turns, max_chars=settings.max_question_chars
+    question = clean_text(body.question, "question", code="question_invalid")
+    conversation_id = _conversation_id(body.conversation_id)
+    exchange = serving.service.converse(
+        question, records, conversation_id, top_k=body.top_k, answer=serving.answer
     )
-    if rewrite.rewritten:
-        metrics.followups.labels(rewrite.rule).inc()
-    response, from_cache = serving.ask(rewrite.question, body.top_k, conversation_id)
-    if from_cache:
+    if exchange.rewrite.rewritten:
+        metrics.followups.labels(exchange.rewrite.rule).inc()
+    if exchange.from_cache:
         metrics.cache_hits.inc()
-    (metrics.answers if response.answerable else metrics.refusals).inc()
-    record_turn(records, conversation_id, question, rewrite.question, response)
-    return AskResult(**response.model_dump(), interpreted_question=rewrite.question if rewrite.rewritten else None)
+    (metrics.answers if exchange.response.answerable else metrics.refusals).inc()
+    return AskResult(**exchange.response.model_dump(), interpreted_question=exchange.interpreted_question)
 
 
 @router.post("/search", response_model=SearchResponse, responses=errors(413, 422, 429, 503))

@@ -15,8 +15,8 @@ router = APIRouter(tags=["vận hành"])
 @router.get("/healthz", response_model=HealthStatus, responses=errors(503))
 def healthz(serving: ServingDep) -> HealthStatus:
     """200 khi chỉ mục đã nạp; 503 trước đó."""
-    index = serving.service.index
-    return HealthStatus(documents=len(index.documents), chunks=len(index.chunks), index_version=index.version)
+    counts = serving.chunk_counts
+    return HealthStatus(documents=len(serving.service.documents()), chunks=sum(counts.values()), index_version=serving.version)
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})
@@ -24,6 +24,6 @@ def metrics(context: ContextDep, metrics: MetricsDep) -> Response:
     """Số liệu Prometheus: yêu cầu và độ trễ theo route, câu trả lời, từ chối, phản hồi."""
     current = context.holder.current
     if current is not None:
-        metrics.documents.set(len(current.service.index.documents))
-        metrics.chunks.set(len(current.service.index.chunks))
+        metrics.documents.set(len(current.service.documents()))
+        metrics.chunks.set(sum(current.chunk_counts.values()))
     return Response(metrics.render(), media_type=CONTENT_TYPE)

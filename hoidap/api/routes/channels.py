@@ -29,7 +29,7 @@ _CACHE = {"Cache-Control": "public, max-age=86400"}
 
 
 def _document(serving: ServingState, doc_id: str) -> Document:
-    document = serving.service.index.documents.get(doc_id)
+    document = serving.service.document(doc_id)
     if document is None:
         raise ApiError(
             404, "document_not_found", f"Không có văn bản mã “{doc_id}”. Xem danh sách tại /v1/documents."
