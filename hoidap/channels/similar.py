@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hoidap.qa.question import analyse
+from hoidap.qa.service import content_terms
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,6 @@ class SimilarityRule:
     overlap_with_cosine: float = 0.5
     overlap_alone: float = 0.75  # without embeddings
     min_shared: int = 2
-
-
-def content_terms(question: str) -> frozenset[str]:
-    return frozenset(analyse(question).content_terms)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:

@@ -19,7 +19,7 @@ from hoidap.ingest.chunking import document_label
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
 from hoidap.qa.conversation import record_turn, resolve_followup
 from hoidap.qa.followup import Rewrite
-from hoidap.qa.question import Question, analyse
+from hoidap.qa.question import STOPWORDS, Question, analyse
 from hoidap.qa.refusal import OTHER_DOCUMENT, RefusalPolicy
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
 from hoidap.records import Records
@@ -31,6 +31,15 @@ REFUSAL_TEXT = (
     "Bạn có thể hỏi về các nội dung trong văn bản, ví dụ mục tiêu bảo hiểm y tế đến năm 2030."
 )
 REFUSAL_WITH_CLOSEST = " Các đoạn văn bản gần nhất được liệt kê bên dưới để tham khảo."
+
+
+__all__ = ["STOPWORDS", "AskTrace", "DirectServing", "Exchange", "QAService", "QuestionRejected", "content_terms"]
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """The words of ``text`` that carry its content (folded, stopwords and question words left out),
+    as question analysis sees them: for grouping similar questions."""
+    return frozenset(analyse(text).content_terms)
 
 
 class QuestionRejected(ValueError):
