@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hoidap.api.commands import serve
@@ -31,7 +32,8 @@ err_console = Console(stderr=True)
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]Lỗi:[/] {message}", highlight=False)
+    # Messages may hold brackets ("hoidap[eval]", file names): never read as markup.
+    err_console.print(f"[bold red]Lỗi:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from hoidap.optional import MissingExtra, ensure_installed
 from hoidap.settings import Settings
 
 
@@ -18,6 +19,11 @@ def serve(
     is none yet, the bundled corpus (HOIDAP_CORPUS_DIR) is indexed first, which takes a minute or two.
     One worker process: the index, the answer cache and the rate limits live in its memory.
     """
+    try:
+        ensure_installed("Dịch vụ HTTP (hoidap serve)", "fastapi", "uvicorn", "multipart", "prometheus_client")
+    except MissingExtra as error:
+        typer.echo(f"Lỗi: {error}", err=True)
+        raise typer.Exit(2) from error
     import uvicorn
 
     from hoidap.api.app import create_app

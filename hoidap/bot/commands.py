@@ -8,12 +8,21 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hoidap.optional import MissingExtra, ensure_installed
 from hoidap.settings import Settings
 
 if TYPE_CHECKING:
     from hoidap.bot.core import Dialogue
 
 bot_app = typer.Typer(help="Bot Telegram/Zalo: trả lời câu hỏi và gửi bản tin.", no_args_is_help=True)
+
+
+def _needs_bot_libraries() -> None:
+    try:
+        ensure_installed("Bot Telegram/Zalo", "telegram", "httpx")
+    except MissingExtra as error:
+        typer.echo(f"Lỗi: {error}", err=True)
+        raise typer.Exit(2) from error
 
 
 def _dialogue(settings: Settings) -> Dialogue:
@@ -27,6 +36,7 @@ def _dialogue(settings: Settings) -> Dialogue:
 @bot_app.command("telegram")
 def run_telegram() -> None:
     """Run the Telegram bot with long polling (HOIDAP_TELEGRAM_TOKEN)."""
+    _needs_bot_libraries()
     from hoidap.bot.telegram import build_application
 
     settings = Settings()
@@ -46,6 +56,7 @@ def run_broadcast(
     channel: Annotated[str, typer.Option(help="telegram hoặc zalo")] = "telegram",
 ) -> None:
     """Send a short, cited digest on a topic to every subscribed chat; prints sent/failed counts."""
+    _needs_bot_libraries()
     settings = Settings()
     dialogue = _dialogue(settings)
     if channel == "zalo":

@@ -10,6 +10,7 @@ import typer
 from hoidap.channels.links import PublicUrlMissing, document_url, question_url
 from hoidap.channels.qr import MAX_SCALE, qr_png
 from hoidap.index.store import IndexNotReady, IndexStore
+from hoidap.optional import MissingExtra
 from hoidap.settings import Settings
 
 
@@ -51,7 +52,10 @@ def qr(
     except (PublicUrlMissing, ValueError) as error:
         _fail(str(error))
         return
-    out.write_bytes(qr_png(url, scale))
+    try:
+        out.write_bytes(qr_png(url, scale))
+    except MissingExtra as error:
+        _fail(str(error))
     typer.echo(f"Đã ghi {out} — mã QR mở: {url}")
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import segno
+from hoidap.optional import require
+
+if TYPE_CHECKING:
+    import segno
 
 # Medium error correction survives a poster's creases and a little dirt; the quiet zone of four
 # modules is what phone scanners expect.
@@ -14,7 +18,7 @@ MAX_SCALE = 40
 
 
 def qr_code(url: str) -> segno.QRCode:
-    return segno.make_qr(url, error=_ERROR, boost_error=False)
+    return require("segno", "Mã QR").make_qr(url, error=_ERROR, boost_error=False)
 
 
 def qr_png(url: str, scale: int = 8) -> bytes:

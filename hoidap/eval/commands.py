@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -30,7 +31,8 @@ class BaselineChoice(StrEnum):
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]Lỗi:[/] {message}", highlight=False)
+    # Messages may hold brackets ("hoidap[eval]", file names): never read as markup.
+    err_console.print(f"[bold red]Lỗi:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -86,10 +88,10 @@ def eval_command(
     from hoidap.eval.gold import load_gold
     from hoidap.eval.harness import EvalOptions, run_eval
     from hoidap.eval.outputs import write_results
-    from hoidap.eval.plots import write_plots
     from hoidap.eval.report import render_report
     from hoidap.eval.systems import ApiUnavailable
     from hoidap.index.embedder import EmbedderUnavailable
+    from hoidap.optional import MissingExtra
 
     thresholds = _thresholds(minimum or [], maximum or [])
     if not gold.is_file():
@@ -126,13 +128,19 @@ def eval_command(
 
         try:
             result = run_eval(options, progress=on_progress)
-        except (CorpusUnavailable, ApiUnavailable, EmbedderUnavailable) as error:
+        except (CorpusUnavailable, ApiUnavailable, EmbedderUnavailable, MissingExtra) as error:
             _fail(str(error))
             return
 
     write_results(result, out)
     systems = [s.name for s in result.run.systems]
-    plots = write_plots(result.metrics, systems, out)
+    try:
+        from hoidap.eval.plots import write_plots  # matplotlib comes with the eval extra
+
+        plots = write_plots(result.metrics, systems, out)
+    except ImportError:
+        plots = []
+        err_console.print("Không vẽ biểu đồ: cần matplotlib (pip install 'hoidap[eval]').", highlight=False)
     (out / "report.md").write_text(
         render_report(result, [p.name for p in plots], gold_answers), encoding="utf-8"
     )

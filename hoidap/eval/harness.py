@@ -19,11 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from hoidap.eval.baselines import TopChunkSystem, bm25_retriever, faiss_retriever, tutorial_chunks
 from hoidap.eval.corpus import load_corpus
 from hoidap.eval.gold import GoldQuestion, load_gold
-from hoidap.eval.langchain_embeddings import HoidapEmbeddings
-from hoidap.eval.langchain_retriever import HoidapRetriever
 from hoidap.eval.metrics import aggregate, score_question
 from hoidap.eval.records import VARIANTS, CitationDigest, QuestionRecord, QuestionScore, SystemAnswer, Variant
 from hoidap.eval.systems import AnsweringSystem, ApiHoidap, InProcessHoidap
@@ -32,6 +29,7 @@ from hoidap.index.embedder import Embedder, embedder_from_settings
 from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
+from hoidap.optional import MissingExtra
 from hoidap.qa.service import QAService
 from hoidap.settings import Settings
 
@@ -195,6 +193,13 @@ def run_eval(
         systems.append(InProcessHoidap(service))
 
     if options.baselines:
+        # LangChain comes with the eval extra: imported only when a baseline is asked for.
+        try:
+            from hoidap.eval.baselines import TopChunkSystem, bm25_retriever, faiss_retriever, tutorial_chunks
+            from hoidap.eval.langchain_embeddings import HoidapEmbeddings
+            from hoidap.eval.langchain_retriever import HoidapRetriever
+        except ImportError as error:
+            raise MissingExtra(error.name or "langchain_core", "Hệ so sánh (--baseline)") from error
         chunks = tutorial_chunks(documents)
         run.baseline_chunks = len(chunks)
         for name in options.baselines:

@@ -9,14 +9,17 @@ run goes on, so one bad question does not hide the other 247.
 from __future__ import annotations
 
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
 from pydantic import ValidationError
 
 from hoidap.eval.records import SystemAnswer
+from hoidap.optional import require
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import QAService, QuestionRejected
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class AnsweringSystem(Protocol):
@@ -65,13 +68,15 @@ class ApiHoidap:
     def __init__(self, base_url: str, *, timeout_s: float = 60.0, client: httpx.Client | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.label = f"hoidap (API {self.base_url})"
-        self.client = client or httpx.Client(base_url=self.base_url, timeout=timeout_s)
+        # httpx comes with the api extra; evaluating in-process never needs it.
+        self.http = require("httpx", "Đánh giá qua API (--api)")
+        self.client = client or self.http.Client(base_url=self.base_url, timeout=timeout_s)
 
     def check_ready(self) -> dict:
         """``GET /healthz``; raises :class:`ApiUnavailable` unless it answers 200."""
         try:
             reply = self.client.get("/healthz")
-        except httpx.HTTPError as error:
+        except self.http.HTTPError as error:
             raise ApiUnavailable(
                 f"Không kết nối được API tại {self.base_url} ({type(error).__name__}: {error}). "
                 "Hãy chạy `hoidap serve` hoặc kiểm tra lại địa chỉ --api."
@@ -90,7 +95,7 @@ class ApiHoidap:
         started = time.perf_counter()
         try:
             reply = self.client.post("/v1/ask", json={"question": question, "top_k": top_k})
-        except httpx.HTTPError as error:
+        except self.http.HTTPError as error:
             return SystemAnswer(latency_ms=_since(started), error=f"{type(error).__name__}: {error}")
         latency = _since(started)
         if reply.status_code != 200:
