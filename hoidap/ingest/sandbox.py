@@ -26,11 +26,15 @@ from hoidap.ingest.loaders import DEFAULT_MAX_BYTES, LoadError
 _WALL_MARGIN_SECONDS = 30
 
 
-class LoadCancelled(LoadError):
-    """The parse was stopped on purpose (a cancelled job, a shutting-down server)."""
+class LoadCancelled(Exception):
+    """The parse was stopped on purpose (a cancelled job, a shutting-down server).
+
+    Not a :class:`LoadError`: the ingestion pipeline records a LoadError and goes on with the next
+    file, while a cancelled load must stop the whole run.
+    """
 
     def __init__(self, path: Path | str) -> None:
-        super().__init__(path, "đã dừng đọc tệp theo yêu cầu (cancelled)")
+        super().__init__(f"{path}: đã dừng đọc tệp theo yêu cầu (cancelled)")
 
 
 class SandboxLoader:
