@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 _FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
 # How long DELETE /v1/documents/jobs/{id} waits for a running job to stop before answering.
-_CANCEL_WAIT_SECONDS = 10.0
+_CANCEL_WAIT_SECONDS = 5.0
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
@@ -203,7 +203,12 @@ class DocumentLibrary:
         return job
 
     def cancel(self, job_id: str) -> IngestJob:
-        """Cancel a queued job at once, or stop a running one (waiting up to 10 s for it to stop)."""
+        """Cancel a queued job at once, or stop a running one, waiting a few seconds for it to stop.
+
+        A running job stops when its parse child is killed or at its next embedding batch; if that
+        takes longer than the wait, the job is returned still ``running`` (message: stopping) and
+        becomes ``cancelled`` shortly after.
+        """
         store = self.store
         with self._state_lock:
             job = store.get(job_id)
@@ -226,6 +231,7 @@ class DocumentLibrary:
                 self.on_finished(job)
             return job
         running.stop("cancel")
+        job = self._save(job, message="Đang dừng theo yêu cầu hủy…")
         deadline = time.monotonic() + _CANCEL_WAIT_SECONDS
         while time.monotonic() < deadline:
             job = store.get(job_id) or job
