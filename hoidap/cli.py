@@ -20,7 +20,9 @@ from hoidap.eval.commands import eval_command
 from hoidap.index.embedder import EmbedderUnavailable, make_embedder
 from hoidap.index.store import IndexNotReady, IndexStore
 from hoidap.ingest.chunking import Chunker
+from hoidap.ingest.limits import ParseLimits
 from hoidap.ingest.pipeline import Ingestor
+from hoidap.ingest.sandbox import SandboxLoader
 from hoidap.propaganda import commands as propaganda_commands
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import QAService, QuestionRejected
@@ -68,6 +70,7 @@ def ingest(
         embedder,
         Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
         settings.dense_flat_max_vectors,
+        loader=SandboxLoader(ParseLimits.from_settings(settings)),  # same bounds as uploads
     )
     with Progress(
         TextColumn("Đang nhúng các đoạn văn bản"),

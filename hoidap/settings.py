@@ -59,6 +59,18 @@ class Settings(BaseSettings):
 
     # Limits for ingestion
     max_file_bytes: int = 20 * 1024 * 1024
+    # Bounds on what parsing one file may cost (hoidap.ingest.limits); uploads and `hoidap ingest`.
+    parse_max_uncompressed_bytes: int = Field(default=200 * 1024 * 1024, gt=0, description="A .docx (zip) expanded.")
+    parse_max_compression_ratio: float = Field(default=200.0, gt=1, description="Per zip member over 1 MB.")
+    parse_max_zip_members: int = Field(default=2000, gt=0)
+    parse_max_pdf_pages: int = Field(default=3000, gt=0)
+    parse_max_pdf_objects: int = Field(default=500_000, gt=0)
+    parse_max_html_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    parse_max_html_depth: int = Field(default=256, gt=0, description="Nesting depth of HTML elements.")
+    parse_max_text_chars: int = Field(default=20_000_000, gt=0, description="Text extracted from one file.")
+    # The separate process that parses a file: CPU seconds and address space (0 = no limit).
+    parse_cpu_seconds: int = Field(default=120, ge=0)
+    parse_memory_bytes: int = Field(default=1024 * 1024 * 1024, ge=0)
 
     # ---------- HTTP service (hoidap serve) ----------
     # Admin endpoints (document upload/replace/delete) need "Authorization: Bearer <token>"; with no
@@ -71,6 +83,9 @@ class Settings(BaseSettings):
     rate_limit_burst: int = 30
     # Browser origins allowed to call the API from other sites, comma separated ("" = same origin only).
     cors_origins: str = ""
+    # Graceful stop (SIGTERM): in-flight requests and the running document job get this long, then
+    # the job is interrupted (queued again for the next start) and the process exits.
+    shutdown_grace_seconds: float = Field(default=8.0, ge=0)
     # Repeated questions are common in chat: answers are cached per index version (0 disables).
     answer_cache_size: int = 512
     # How many earlier turns a follow-up question may draw on.

@@ -122,8 +122,24 @@ UPPERCASE_LETTERS = "A-Z" + "".join(
 )
 
 
+def strip_format_characters(text: str) -> str:
+    """Remove invisible Unicode format characters (category Cf): zero-width space and joiners, BOM,
+    soft hyphen, bidi marks and overrides.
+
+    Nobody types them on purpose, but pasted text carries them, and one inside a word splits it in
+    two for the tokeniser: ``b\u200bh\u200by\u200bt`` would no longer be ``bhyt``.
+
+    >>> strip_format_characters("b\u200bh\u200by\u200bt 2\u200d030")
+    'bhyt 2030'
+    """
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """The normalisation every comparison starts from: format characters removed, then NFC."""
+    return unicodedata.normalize("NFC", strip_format_characters(text))
 
 
 _OLD_STYLE_TONE = re.compile(rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONE_MARKS}])(?!\w)")
@@ -143,7 +159,7 @@ def normalize_tone_placement(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """NFC + one tone-placement convention: the form used for comparing Vietnamese text."""
+    """No format characters, NFC, one tone-placement convention: the form used for comparing Vietnamese text."""
     return normalize_tone_placement(nfc(text))
 
 

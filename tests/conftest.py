@@ -225,3 +225,11 @@ def served_app(env: dict[str, str], port: int, log_path: Path) -> Iterator[str]:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture(scope="session")
+def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 4.7 MB .docx expanding to 1 GB (tests/hostile_files.py), built once per session."""
+    from tests.hostile_files import write_zip_bomb
+
+    return write_zip_bomb(tmp_path_factory.mktemp("bomb") / "ke-hoach-bom.docx")

@@ -17,6 +17,7 @@ from hoidap.vntext import (
     nfc,
     normalize_text,
     normalize_tone_placement,
+    strip_format_characters,
     syllables,
 )
 
@@ -290,3 +291,23 @@ def test_expand_colloquial_leaves_formal_questions_alone() -> None:
 
 def test_colloquial_expansion_has_the_same_terms_accented_or_not() -> None:
     assert lexical_terms(expand_colloquial("thuốc nam")) == lexical_terms(expand_colloquial("thuoc nam"))
+
+
+# ------------------------------------------------------------------ format characters (Cf)
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u202a", "\u202e", "\u2060", "\u2066"],
+)
+def test_format_characters_are_removed_before_comparison(hidden: str) -> None:
+    question = hidden.join("bhyt") + " 2" + hidden + "030 đạt bao nhiêu"
+    assert strip_format_characters(question) == "bhyt 2030 đạt bao nhiêu"
+    assert normalize_text(question) == "bhyt 2030 đạt bao nhiêu"
+    assert syllables(question) == syllables("bhyt 2030 đạt bao nhiêu")
+    assert lexical_terms(question) == lexical_terms("bhyt 2030 đạt bao nhiêu")
+
+
+def test_visible_text_is_untouched_by_format_stripping() -> None:
+    text = "Bảo hiểm y tế\ttoàn dân\n72-NQ/TW — 95% 😀"
+    assert strip_format_characters(text) == text

@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hoidap.api.auth import AdminGate
 from hoidap.api.deps import AppContext
 from hoidap.api.errors import install_error_handlers
 from hoidap.api.library import DocumentLibrary
@@ -130,6 +131,7 @@ def create_app(
         nonlocal shut_down
         if shut_down:  # the app is started again after a shutdown closed the records store
             context.records = open_records(settings)
+        context.library.start()  # settles jobs left by the previous run, cleans staging
         loader = None
         if holder.current is None:
             loader = threading.Thread(
@@ -139,7 +141,7 @@ def create_app(
         try:
             yield
         finally:
-            context.library.shutdown()
+            context.library.shutdown(settings.shutdown_grace_seconds)
             context.records.close()
             # The webhook bots hold the store just closed: a restarted app builds them anew.
             started_app.state.bots = None
@@ -182,6 +184,7 @@ def create_app(
         return upload_limit if path.startswith("/v1/documents") else settings.max_request_bytes
 
     app.add_middleware(BodySizeLimit, limit_for=body_limit)
+    app.add_middleware(AdminGate, settings=settings)  # outside the size limit: 401 before 413
     app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

@@ -31,4 +31,13 @@ def serve(
     settings = Settings()
     app = create_app(settings, bootstrap_corpus=True)
     typer.echo(f"Hỏi đáp: http://{host}:{port}/  (API: http://{host}:{port}/docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, proxy_headers=True, server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        proxy_headers=True,
+        server_header=False,
+        # SIGTERM: stop accepting, give requests this long, then the lifespan stops the document job.
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
+    )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from hoidap.api.auth import admin_error
 from hoidap.api.errors import ApiError
 from hoidap.api.library import DocumentLibrary
 from hoidap.api.metrics import Metrics
@@ -69,22 +69,9 @@ def require_admin(
     authorization: Annotated[str | None, Header(description="Bearer <HOIDAP_ADMIN_TOKEN>")] = None,
 ) -> None:
     """Admin endpoints are disabled (403) unless HOIDAP_ADMIN_TOKEN is set; then a matching Bearer token is needed."""
-    if settings.admin_token is None or not settings.admin_token.get_secret_value():
-        raise ApiError(
-            403,
-            "admin_disabled",
-            "Chức năng quản trị đang tắt vì chưa cấu hình khóa quản trị. "
-            "Quản trị viên hãy đặt biến môi trường HOIDAP_ADMIN_TOKEN rồi khởi động lại dịch vụ.",
-        )
-    scheme, _, token = (authorization or "").partition(" ")
-    expected = settings.admin_token.get_secret_value().encode("utf-8")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode("utf-8"), expected):
-        raise ApiError(
-            401,
-            "admin_unauthorized",
-            "Thiếu hoặc sai khóa quản trị. Gửi kèm tiêu đề Authorization: Bearer <khóa quản trị>.",
-            {"WWW-Authenticate": "Bearer"},
-        )
+    error = admin_error(settings, authorization)
+    if error is not None:
+        raise error
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

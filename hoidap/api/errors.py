@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hoidap.qa.service import QuestionRejected
+from hoidap.vntext import strip_format_characters
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ def clean_text(value: str, field: str, code: str = "text_invalid") -> str:
 
     Control characters (other than tab and line breaks), lone surrogates and non-characters come
     from binary garbage or broken clients; they are rejected with a 422 instead of travelling on
-    to the index, the database and the page.
+    to the index, the database and the page. Invisible format characters (zero-width space, bidi
+    marks) are removed, not refused: pasted text carries them without the person knowing.
     """
     for char in value:
         category = unicodedata.category(char)
@@ -57,7 +59,7 @@ def clean_text(value: str, field: str, code: str = "text_invalid") -> str:
                 f"Trường “{field}” chứa ký tự điều khiển hoặc dữ liệu nhị phân. "
                 "Hãy gửi văn bản thuần (UTF-8).",
             )
-    return unicodedata.normalize("NFC", value)
+    return unicodedata.normalize("NFC", strip_format_characters(value))
 
 
 # ------------------------------------------------------------------------------ validation errors

@@ -98,7 +98,7 @@ class DocumentDetail(DocumentSummary):
     sections: SectionNode | None = None
 
 
-JobStatus = Literal["queued", "running", "done", "failed"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 JobAction = Literal["add", "replace", "delete"]
 
 

@@ -20,6 +20,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from hoidap.bot.core import INTERNAL_ERROR_TEXT, Dialogue, Reply
+from hoidap.records.private import make_private, write_private_text
 from hoidap.settings import Settings
 
 logger = logging.getLogger("hoidap.bot.zalo")
@@ -158,7 +159,10 @@ class ZaloClient:
         self.settings = settings
         self.http = httpx.Client(timeout=15.0, transport=transport)
         self._tokens_path: Path = settings.data_dir / "zalo_tokens.json"
-        saved = json.loads(self._tokens_path.read_text()) if self._tokens_path.exists() else {}
+        saved: dict[str, str] = {}
+        if self._tokens_path.exists():
+            make_private(self._tokens_path)
+            saved = json.loads(self._tokens_path.read_text())
         self.access_token = saved.get("access_token") or (
             settings.zalo_access_token.get_secret_value() if settings.zalo_access_token else ""
         )
@@ -204,11 +208,9 @@ class ZaloClient:
             raise ZaloApiError(int(body.get("error", -1)), str(body.get("message", "token refresh failed")))
         self.access_token = body["access_token"]
         self.refresh_token = body.get("refresh_token", self.refresh_token)
-        self._tokens_path.parent.mkdir(parents=True, exist_ok=True)
-        self._tokens_path.write_text(
-            json.dumps({"access_token": self.access_token, "refresh_token": self.refresh_token})
+        write_private_text(
+            self._tokens_path, json.dumps({"access_token": self.access_token, "refresh_token": self.refresh_token})
         )
-        self._tokens_path.chmod(0o600)
 
 
 class ZaloBot:

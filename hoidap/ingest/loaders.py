@@ -6,7 +6,9 @@ each line. Nothing else is rewritten — bullets, blank lines and markdown aster
 are — because answers quote this text verbatim.
 
 Anything that cannot be turned into text raises :class:`LoadError`, whose message is one line
-naming the file and the cause.
+naming the file and the cause. Files that would cost too much to parse (a zip bomb posing as a
+.docx, a PDF with millions of objects, HTML nested thousands deep) are refused before the costly
+step, against :class:`~hoidap.ingest.limits.ParseLimits`; the message names the setting.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from bs4.element import NavigableString, PreformattedString, Tag
 from docx.oxml.ns import qn
 from docx.table import Table
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
+
+from hoidap.ingest.limits import RATIO_MIN_MEMBER_BYTES, ParseLimits, size_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -57,13 +62,18 @@ class LoadError(Exception):
 # Public entry points
 
 
-def load_text(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+def load_text(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES, limits: ParseLimits | None = None) -> str:
     """Return the text of the document at ``path``, normalised by :func:`normalize_text`.
 
     The format is chosen by the file suffix (:data:`SUPPORTED_SUFFIXES`). Raises
     :class:`LoadError` for an unsupported suffix, a missing or unreadable file, a file larger
-    than ``max_bytes``, a corrupt file, a binary file posing as text, or a file with no text.
+    than ``max_bytes``, a file beyond ``limits`` (default :class:`ParseLimits`), a corrupt file, a
+    binary file posing as text, or a file with no text.
+
+    This runs in the calling process; uploads and ``hoidap ingest`` go through
+    :func:`hoidap.ingest.sandbox.load_text_isolated`, which adds CPU-time and memory limits.
     """
+    limits = limits or ParseLimits()
     path = Path(path)
     suffix = path.suffix.lower()
     loader = _LOADERS.get(suffix)
@@ -73,7 +83,13 @@ def load_text(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             path, f"định dạng {shown} không được hỗ trợ (supported: {', '.join(SUPPORTED_SUFFIXES)})"
         )
     _check_file(path, max_bytes)
-    text = normalize_text(loader(path))
+    text = normalize_text(loader(path, limits))
+    if len(text) > limits.max_text_chars:
+        raise LoadError(
+            path,
+            f"tệp cho ra quá nhiều văn bản: {len(text)} ký tự, giới hạn {limits.max_text_chars} "
+            "(HOIDAP_PARSE_MAX_TEXT_CHARS)",
+        )
     if not text.strip():
         raise LoadError(path, "tệp rỗng, không có nội dung văn bản (empty after extraction)")
     return text
@@ -165,7 +181,7 @@ _NOT_TEXT = "tệp không phải văn bản (binary data, not text)"
 _NOT_DECODABLE = "tệp không phải văn bản hoặc dùng bảng mã không hỗ trợ (not text in UTF-8, UTF-16 or CP1258)"
 
 
-def _load_plain(path: Path) -> str:
+def _load_plain(path: Path, limits: ParseLimits) -> str:
     return _decode_text_bytes(_read_bytes(path), path)
 
 
@@ -248,14 +264,49 @@ def _looks_like_legacy_text(text: str) -> bool:
 # Word: .docx
 
 
-def _load_docx(path: Path) -> str:
+def check_zip(path: Path, limits: ParseLimits, kind: str = ".docx") -> None:
+    """Refuse a zip-based file (.docx, …) whose members would expand beyond ``limits``, reading
+    only the central directory: nothing is decompressed here.
+
+    Python's ``zipfile`` never inflates a member past its declared size (it stops and reports a
+    bad CRC), so checking the declared sizes bounds what python-docx will decompress.
+    """
     try:
-        with zipfile.ZipFile(path):  # python-docx would hide why a non-zip file fails
-            pass
+        with zipfile.ZipFile(path) as archive:  # python-docx would hide why a non-zip file fails
+            members = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise LoadError(path, f"tệp .docx bị hỏng, không đọc được ({_cause(exc)})") from exc
+        raise LoadError(path, f"tệp {kind} bị hỏng, không đọc được ({_cause(exc)})") from exc
     except OSError as exc:
         raise LoadError(path, f"không đọc được tệp ({_cause(exc)})") from exc
+    if len(members) > limits.max_zip_members:
+        raise LoadError(
+            path,
+            f"tệp {kind} có quá nhiều thành phần: {len(members)}, giới hạn {limits.max_zip_members} "
+            "(HOIDAP_PARSE_MAX_ZIP_MEMBERS)",
+        )
+    total = sum(member.file_size for member in members)
+    if total > limits.max_uncompressed_bytes:
+        raise LoadError(
+            path,
+            f"tệp {kind} khi giải nén quá lớn: {size_text(total)}, giới hạn "
+            f"{size_text(limits.max_uncompressed_bytes)} (HOIDAP_PARSE_MAX_UNCOMPRESSED_BYTES); "
+            "có thể là tệp “bom nén” (zip bomb)",
+        )
+    for member in members:
+        if member.file_size < RATIO_MIN_MEMBER_BYTES:
+            continue
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > limits.max_compression_ratio:
+            raise LoadError(
+                path,
+                f"tệp {kind} có thành phần nén bất thường ({member.filename}: tỉ lệ nén {ratio:.0f}:1, "
+                f"giới hạn {limits.max_compression_ratio:.0f}:1, HOIDAP_PARSE_MAX_COMPRESSION_RATIO); "
+                "có thể là tệp “bom nén” (zip bomb)",
+            )
+
+
+def _load_docx(path: Path, limits: ParseLimits) -> str:
+    check_zip(path, limits)
     try:
         document = docx.Document(str(path))
         numbering = _DocxNumbering(document)
@@ -438,11 +489,25 @@ def _to_roman(value: int) -> str:
 # PDF
 
 
-def _load_pdf(path: Path) -> str:
+def _pdf_object_count(reader: PdfReader) -> int:
+    """Objects the file declares (trailer ``/Size``), or those its cross-reference tables list."""
+    declared = reader.trailer.get("/Size")
+    listed = sum(len(table) for table in reader.xref.values()) + len(reader.xref_objStm)
+    return max(int(declared) if isinstance(declared, int) else 0, listed)
+
+
+def _load_pdf(path: Path, limits: ParseLimits) -> str:
     try:
         reader = PdfReader(path)
+        objects = _pdf_object_count(reader)
     except Exception as exc:  # pypdf raises PdfReadError, ValueError, KeyError, … on damaged files
         raise LoadError(path, f"tệp .pdf bị hỏng, không đọc được ({_cause(exc)})") from exc
+    if objects > limits.max_pdf_objects:
+        raise LoadError(
+            path,
+            f"tệp .pdf có quá nhiều đối tượng: {objects}, giới hạn {limits.max_pdf_objects} "
+            "(HOIDAP_PARSE_MAX_PDF_OBJECTS)",
+        )
     if reader.is_encrypted:
         try:
             unlocked = reader.decrypt("")  # many "protected" PDFs have an empty user password
@@ -451,21 +516,38 @@ def _load_pdf(path: Path) -> str:
         if not unlocked:
             raise LoadError(path, "tệp .pdf được bảo vệ bằng mật khẩu, không đọc được (encrypted)")
     try:
-        pages = list(reader.pages)
+        page_count = len(reader.pages)
     except Exception as exc:
         raise LoadError(path, f"tệp .pdf bị hỏng, không đọc được danh sách trang ({_cause(exc)})") from exc
-    if not pages:
+    if not page_count:
         raise LoadError(path, "tệp .pdf không có trang nào (no pages)")
+    if page_count > limits.max_pdf_pages:
+        raise LoadError(
+            path,
+            f"tệp .pdf có quá nhiều trang: {page_count}, giới hạn {limits.max_pdf_pages} (HOIDAP_PARSE_MAX_PDF_PAGES)",
+        )
     texts: list[str] = []
-    for number, page in enumerate(pages, start=1):
+    extracted = 0
+    for number in range(1, page_count + 1):
         try:
-            text = (page.extract_text() or "").strip()
+            text = (reader.pages[number - 1].extract_text() or "").strip()
+        except LimitReachedError as exc:
+            raise LoadError(
+                path, f"tệp .pdf có luồng dữ liệu giải nén quá lớn ở trang {number} ({_cause(exc)})"
+            ) from exc
         except Exception as exc:
             raise LoadError(
                 path, f"tệp .pdf bị hỏng ở trang {number}, không đọc được ({_cause(exc)})"
             ) from exc
         if text:
             texts.append(text)
+            extracted += len(text)
+            if extracted > limits.max_text_chars:
+                raise LoadError(
+                    path,
+                    f"tệp .pdf cho ra quá nhiều văn bản (hơn {limits.max_text_chars} ký tự, "
+                    "HOIDAP_PARSE_MAX_TEXT_CHARS)",
+                )
     if not texts:
         raise LoadError(
             path,
@@ -487,16 +569,43 @@ _LINE_TAGS = frozenset("dt dd caption".split())
 _HTML_SPACES = re.compile(r"[ \t\n\r\f]+")
 
 
-def _load_html(path: Path) -> str:
-    markup = _decode_html_bytes(_read_bytes(path), path)
+def _load_html(path: Path, limits: ParseLimits) -> str:
+    data = _read_bytes(path)
+    if len(data) > limits.max_html_bytes:
+        raise LoadError(
+            path,
+            f"tệp HTML quá lớn: {size_text(len(data))}, giới hạn {size_text(limits.max_html_bytes)} "
+            "(HOIDAP_PARSE_MAX_HTML_BYTES)",
+        )
+    markup = _decode_html_bytes(data, path)
     try:
         soup = BeautifulSoup(markup, "html.parser")
+        depth = _html_depth(soup, stop_above=limits.max_html_depth)
+        if depth > limits.max_html_depth:
+            raise LoadError(
+                path,
+                f"tệp HTML lồng nhau quá sâu: hơn {limits.max_html_depth} cấp (HOIDAP_PARSE_MAX_HTML_DEPTH)",
+            )
         for tag in soup(list(_DROPPED_TAGS)):
             tag.decompose()
         text = _render_html(soup, preformatted=False)
     except RecursionError as exc:
         raise LoadError(path, f"tệp HTML lồng nhau quá sâu, không đọc được ({_cause(exc)})") from exc
     return _tidy_html_text(text)
+
+
+def _html_depth(root: Tag, stop_above: int) -> int:
+    """Deepest element nesting under ``root``, walked without recursion; stops once past ``stop_above``."""
+    deepest = 0
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > stop_above:
+                break
+        stack.extend((child, depth + 1) for child in node.contents if isinstance(child, Tag))
+    return deepest
 
 
 def _decode_html_bytes(data: bytes, path: Path) -> str:
@@ -620,7 +729,7 @@ def _tidy_html_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text.replace("\xa0", " ")).strip("\n")
 
 
-_LOADERS: dict[str, Callable[[Path], str]] = {
+_LOADERS: dict[str, Callable[[Path, ParseLimits], str]] = {
     ".txt": _load_plain,
     ".md": _load_plain,
     ".docx": _load_docx,

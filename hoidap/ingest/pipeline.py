@@ -106,7 +106,10 @@ class Ingestor:
         chunker: Chunker,
         flat_max_vectors: int,
         dense_max_chars: int = 700,
+        loader: Callable[[Path, int], str] = load_text,
     ) -> None:
+        # ``loader(path, max_bytes)``: in-process by default; uploads and the CLI pass a sandboxed one.
+        self.loader = loader
         self.store = store
         self.embedder = embedder
         self.chunker = chunker
@@ -168,7 +171,7 @@ class Ingestor:
                 report.unchanged.append(source)
                 continue
             try:
-                document = build_document(source, load_text(path, max_bytes=max_file_bytes), digest)
+                document = build_document(source, self.loader(path, max_file_bytes), digest)
             except LoadError as error:
                 report.failed.append((source, str(error)))
                 if old is not None:

@@ -24,7 +24,7 @@ from hoidap.qa.refusal import OTHER_DOCUMENT, RefusalPolicy
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
 from hoidap.records import Records
 from hoidap.settings import Settings
-from hoidap.vntext import expand_colloquial
+from hoidap.vntext import expand_colloquial, strip_format_characters
 
 REFUSAL_TEXT = (
     "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác. "
@@ -136,9 +136,10 @@ class QAService:
 
     # ---------- validation ----------
     def validate_question(self, question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
+        # Invisible format characters (zero-width space, bidi marks) would split words: gone first.
+        cleaned = strip_format_characters(question).strip() if isinstance(question, str) else ""
+        if not cleaned:
             raise QuestionRejected("question_empty", "Câu hỏi đang trống. Hãy nhập câu hỏi của bạn.")
-        cleaned = question.strip()
         if len(cleaned) > self.settings.max_question_chars:
             raise QuestionRejected(
                 "question_too_long",

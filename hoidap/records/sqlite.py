@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from hoidap.records.base import Activity, AskedQuestion, CitedSection, Feedback, Turn
+from hoidap.records.private import make_private, make_private_database
 from hoidap.settings import Settings
 
 _SCHEMA = """
@@ -69,6 +70,7 @@ def _parse_timestamp(text: str) -> datetime:
 def load_or_create_key(path: Path) -> bytes:
     """The hashing key kept in ``path`` (created with owner-only permissions on first use)."""
     if path.exists():
+        make_private(path)
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
@@ -93,8 +95,8 @@ class SQLiteRecords:
         self.conversation_retention = conversation_retention
         self.feedback_retention = feedback_retention
         self._lock = threading.Lock()
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Citizens' questions and hashed chat ids: the file is owner-only (0600), created so.
+        make_private_database(path)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from hoidap.records.private import make_private_database
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscriptions (
     channel TEXT NOT NULL,
@@ -39,8 +41,7 @@ class SQLiteSubscriptions:
     """Subscriptions in a table of the records database (its own connection, same WAL file)."""
 
     def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        make_private_database(path)  # chat ids in clear: owner-only
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")

@@ -50,6 +50,18 @@ def test_nfd_question_is_answered_like_nfc(client: TestClient) -> None:
     assert [c["quote"] for c in nfd["citations"]] == [c["quote"] for c in nfc["citations"]]
 
 
+def test_invisible_format_characters_do_not_change_the_answer(client: TestClient) -> None:
+    hidden = "b\u200bh\u200by\u200bt 2\u200d030 \u200eđạt bao nhiêu\ufeff"
+    clean = _ask(client, "bhyt 2030 đạt bao nhiêu")
+    spoiled = _ask(client, hidden)
+    assert spoiled["answer"] == clean["answer"] and "98%" in spoiled["answer"]
+    assert [c["quote"] for c in spoiled["citations"]] == [c["quote"] for c in clean["citations"]]
+
+
+def test_a_question_of_format_characters_only_is_empty(client: TestClient) -> None:
+    assert_error(client.post("/v1/ask", json={"question": "\u200b\u200d\ufeff"}), 422)
+
+
 def test_top_k_limits_citations(client: TestClient) -> None:
     assert len(_ask(client, BHYT_ACCENTED, top_k=1)["citations"]) == 1
 

@@ -141,6 +141,7 @@ def test_zalo_expired_token_refreshed_and_persisted(
     assert fake_zalo.calls[-1].headers.get("access_token") == "fresh-token"
     saved = json.loads((settings.data_dir / "zalo_tokens.json").read_text())
     assert saved == {"access_token": "fresh-token", "refresh_token": "fresh-refresh"}
+    assert (settings.data_dir / "zalo_tokens.json").stat().st_mode & 0o777 == 0o600
 
 
 def test_zalo_webhook_claim_check_command(client: TestClient, fake_zalo: FakeZalo) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -136,3 +137,33 @@ def test_a_file_from_before_cited_sections_is_upgraded_in_place(tmp_path: Path) 
         assert store.find_turn("new").question == "câu mới"
     finally:
         store.close()
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_records_database_and_key_are_owner_only(tmp_path: Path) -> None:
+    old_umask = os.umask(0o022)  # the usual umask: files would be 0644 without care
+    try:
+        settings = Settings(_env_file=None, data_dir=tmp_path, records_secret=None)  # type: ignore[call-arg]
+        records = open_records(settings)
+        records.add_turn("chat-1", _turn("a1", "bhyt"))
+        assert _mode(tmp_path / "records.sqlite3") == 0o600
+        assert _mode(tmp_path / "records.key") == 0o600
+        for side in tmp_path.glob("records.sqlite3-*"):
+            assert _mode(side) == 0o600, side
+        records.close()
+    finally:
+        os.umask(old_umask)
+
+
+def test_existing_world_readable_files_are_tightened_on_open(tmp_path: Path) -> None:
+    SQLiteRecords(tmp_path / "records.sqlite3", key=b"k" * 32).close()
+    (tmp_path / "records.key").write_text("00" * 32 + "\n")
+    for path in (tmp_path / "records.sqlite3", tmp_path / "records.key"):
+        path.chmod(0o644)
+    settings = Settings(_env_file=None, data_dir=tmp_path, records_secret=None)  # type: ignore[call-arg]
+    open_records(settings).close()
+    assert _mode(tmp_path / "records.sqlite3") == 0o600
+    assert _mode(tmp_path / "records.key") == 0o600

@@ -60,11 +60,25 @@ def list_documents(serving: ServingDep) -> DocumentList:
 
 @router.get("/jobs/{job_id}", response_model=IngestJob, responses=errors(401, 403, 404, 429))
 def job_status(job_id: str, _: AdminDep, library: LibraryDep) -> IngestJob:
-    """Trạng thái một thay đổi văn bản (queued → running → done | failed)."""
+    """Trạng thái một thay đổi văn bản (queued → running → done | failed | cancelled).
+
+    Tác vụ được lưu trên đĩa và còn sau khi máy chủ khởi động lại: tác vụ đang chờ vẫn chờ; tác vụ
+    đang chạy khi máy chủ tắt bình thường được xếp hàng lại; khi máy chủ dừng đột ngột thì báo cancelled.
+    """
     job = library.job(job_id)
     if job is None:
         raise ApiError(404, "job_not_found", f"Không có tác vụ mã “{job_id}”.")
     return job
+
+
+@router.delete("/jobs/{job_id}", response_model=IngestJob, responses=errors(401, 403, 404, 409, 429))
+def cancel_job(job_id: str, _: AdminDep, library: LibraryDep) -> IngestJob:
+    """""Hủy một tác vụ: tác vụ đang chờ bị hủy ngay; tác vụ đang chạy được dừng (chờ tối đa 10 giây).
+
+    Trả về trạng thái sau khi hủy (thường là cancelled; done nếu tác vụ đã ghi xong chỉ mục). 409 nếu
+    tác vụ đã kết thúc.
+    """
+    return library.cancel(job_id)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses=errors(404, 429, 503))
