@@ -17,7 +17,7 @@ from hoidap.channels import commands as channel_commands
 from hoidap.channels import insights_command
 from hoidap.eval.commands import eval_command
 from hoidap.index.embedder import EmbedderUnavailable, make_embedder
-from hoidap.index.store import IndexNotReady, IndexStore
+from hoidap.index.store import IndexNotReady, open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.propaganda import commands as propaganda_commands
@@ -62,7 +62,7 @@ def ingest(
         _fail(str(error))
         return
     ingestor = Ingestor(
-        IndexStore(settings.index_root),
+        open_index_store(settings),
         embedder,
         Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
         settings.dense_flat_max_vectors,

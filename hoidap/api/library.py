@@ -28,7 +28,7 @@ from pathlib import Path
 from hoidap.api.errors import ApiError
 from hoidap.api.models import IngestJob, JobAction
 from hoidap.api.state import ServiceHolder
-from hoidap.index.store import IndexStore
+from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load_text
 from hoidap.ingest.pipeline import Ingestor, doc_id_for
@@ -225,7 +225,7 @@ class DocumentLibrary:
         current = self._serving_service()
         settings = self.settings
         embedder = current.embedder  # already loaded: a rebuild never loads the model twice
-        store = IndexStore(settings.index_root)
+        store = open_index_store(settings)
         ingestor = Ingestor(
             store,
             embedder,
