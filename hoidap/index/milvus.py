@@ -187,7 +187,7 @@ class MilvusSearch:
             output_fields=["pos"],
             search_params={"metric_type": "IP", "params": params},
         )
-        return [(int(hit["id"]), float(hit["distance"])) for hit in results[0]]
+        return [(int(hit["pos"]), float(hit["distance"])) for hit in results[0]]
 
     def candidates(self, query_vector: np.ndarray, query: str, pool: int) -> Candidates:
         timings: dict[str, float] = {}
