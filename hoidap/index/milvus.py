@@ -18,6 +18,7 @@ positions must match), so a switch never mixes two versions inside one request.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Sequence
@@ -59,6 +60,10 @@ class MilvusVectorStore:
 
     def __init__(self, uri: str, token: str = "", prefix: str = "hoidap") -> None:
         self._pymilvus = require("pymilvus", "scale", "HOIDAP_MILVUS_URI")
+        if not uri.startswith(("http://", "https://", "tcp://", "unix:")):
+            # milvus-lite serves this process through an in-process gRPC shim that logs a traceback
+            # for every optional call it does not implement (AllocTimestamp); the client copes.
+            logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
         self.client = self._pymilvus.MilvusClient(uri=uri, token=token)
         self.prefix = prefix
         self.alias = f"{prefix}_current"
