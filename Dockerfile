@@ -11,7 +11,9 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY hoidap ./hoidap
 COPY data/corpus ./data/corpus
-RUN pip install ".[api]" && useradd --system --uid 10001 --home /app hoidap && mkdir -p /data && chown hoidap /data
+# EXTRAS=api,scale adds the PostgreSQL, Redis and Milvus clients (docker-compose profile "scale").
+ARG EXTRAS=api
+RUN pip install ".[${EXTRAS}]" && useradd --system --uid 10001 --home /app hoidap && mkdir -p /data && chown hoidap /data
 
 USER hoidap
 VOLUME ["/data"]

@@ -18,7 +18,7 @@ from hoidap.channels import commands as channel_commands
 from hoidap.channels import insights_command
 from hoidap.eval.commands import eval_command
 from hoidap.index.embedder import EmbedderUnavailable, make_embedder
-from hoidap.index.store import IndexNotReady, IndexStore
+from hoidap.index.store import IndexNotReady, open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.limits import ParseLimits
 from hoidap.ingest.pipeline import Ingestor
@@ -66,7 +66,7 @@ def ingest(
         _fail(str(error))
         return
     ingestor = Ingestor(
-        IndexStore(settings.index_root),
+        open_index_store(settings),
         embedder,
         Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
         settings.dense_flat_max_vectors,
@@ -176,6 +176,36 @@ app.command("check")(propaganda_commands.check)
 app.command("qr")(channel_commands.qr)
 app.command("insights")(insights_command.insights)
 app.command("bulletin")(channel_commands.bulletin)
+
+
+@app.command()
+def migrate(
+    to: Annotated[str, typer.Option("--to", help="Đích: milvus (địa chỉ lấy từ HOIDAP_MILVUS_URI)")] = "milvus",
+) -> None:
+    """Copy the embedded index into Milvus (vectors copied, nothing re-embedded)."""
+    from hoidap.index.migrate import copy_index
+    from hoidap.index.vectorstore import open_vector_store
+    from hoidap.optional import MissingExtra
+
+    settings = Settings()
+    if to != "milvus":
+        _fail(f"Chưa hỗ trợ đích '{to}'. Hiện chỉ có: --to milvus.")
+    if not settings.milvus_uri:
+        _fail("Hãy đặt HOIDAP_MILVUS_URI (ví dụ http://milvus:19530 hoặc tệp milvus-lite var/milvus.db).")
+    try:
+        target = open_vector_store(settings)
+        assert target is not None
+        report = copy_index(settings.index_root, target, settings.dense_flat_max_vectors)
+    except (IndexNotReady, MissingExtra) as error:
+        _fail(str(error))
+        raise
+    console.print(
+        f"Đã chép chỉ mục {report.index_version} sang {report.target}: "
+        f"{report.documents} văn bản, {report.chunks} đoạn.",
+        highlight=False,
+    )
+
+
 app.add_typer(bot_app, name="bot")
 
 

@@ -28,17 +28,21 @@ EXTRA_OF = {
     "matplotlib": "eval",
     "sentence_transformers": "st",
     "torch": "st",
+    "psycopg": "scale",
+    "redis": "scale",
+    "pymilvus": "scale",
+    "milvus_lite": "scale",
 }
 
 
 class MissingExtra(RuntimeError):
     """An optional library is not installed; the message says what to install, in Vietnamese."""
 
-    def __init__(self, module: str, feature: str) -> None:
+    def __init__(self, module: str, feature: str, message: str | None = None) -> None:
         root = module.split(".")[0]
         extra = EXTRA_OF.get(root)
         how = f"pip install 'hoidap[{extra}]'" if extra else f"pip install {root}"
-        super().__init__(f"{feature} cần thư viện “{root}” chưa được cài. Hãy cài bằng: {how}")
+        super().__init__(message or f"{feature} cần thư viện “{root}” chưa được cài. Hãy cài bằng: {how}")
         self.module = root
         self.extra = extra
 
@@ -62,3 +66,20 @@ def ensure_installed(feature: str, *modules: str) -> None:
             found = False
         if not found:
             raise MissingExtra(module, feature)
+
+
+def require_backend(module: str, extra: str, setting: str) -> ModuleType:
+    """Import the client library of a server back-end selected by ``setting``, or explain what to
+    install (or which setting to unset to keep the embedded default).
+
+    >>> require_backend("psycopg", "scale", "HOIDAP_DATABASE_URL")  # doctest: +SKIP
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise MissingExtra(
+            module,
+            setting,
+            f"{setting} đã được đặt nhưng thiếu thư viện '{module}'. "
+            f"Hãy cài: pip install 'hoidap[{extra}]' (hoặc bỏ {setting} để dùng chế độ nhúng mặc định).",
+        ) from error

@@ -98,6 +98,19 @@ class Settings(BaseSettings):
     # once in <data_dir>/records.key (so hashes stay stable across restarts).
     records_secret: SecretStr | None = None
 
+    # ---------- outgrowing one machine (docs/scale.md; all unset = embedded, no server) ----------
+    # PostgreSQL for conversations, feedback and subscriptions ("postgresql://user:pass@host/db").
+    database_url: SecretStr | None = None
+    # Redis shared by API replicas: rate limits, the answer cache and the index-version notice.
+    redis_url: SecretStr | None = None
+    redis_prefix: str = "hoidap"
+    # How often a replica checks Redis for an index version published by another replica.
+    index_watch_seconds: float = Field(default=2.0, gt=0)
+    # Milvus for dense and lexical search ("http://milvus:19530", or a milvus-lite file "x.db").
+    milvus_uri: str | None = None
+    milvus_token: SecretStr | None = None
+    milvus_collection_prefix: str = "hoidap"
+
     # ---------- chat bots (hoidap.bot) ----------
     # When set, bots ask this HTTP API (bots as separate containers); unset = answer in-process.
     api_url: str | None = None

@@ -28,15 +28,16 @@ from hoidap.api.routes import answers, documents, feedback, health, pages, propa
 from hoidap.api.routes import bulletin as bulletin_route
 from hoidap.api.routes import channels as channel_routes
 from hoidap.api.routes.pages import STATIC_DIR
-from hoidap.api.state import ServiceHolder
+from hoidap.api.state import ServiceHolder, follow_index_versions
 from hoidap.bot import webhooks
 from hoidap.index.embedder import make_embedder
-from hoidap.index.store import IndexStore
+from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.qa.service import QAService
-from hoidap.ratelimit import TokenBucketLimiter
+from hoidap.ratelimit import make_limiter
 from hoidap.records import open_records
+from hoidap.replicas import IndexVersionNotice, connect_redis
 from hoidap.settings import Settings
 
 logger = logging.getLogger("hoidap.api")
@@ -82,7 +83,7 @@ def load_service(settings: Settings, holder: ServiceHolder, bootstrap_corpus: bo
         embedder = make_embedder(
             settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
         )
-        store = IndexStore(settings.index_root)
+        store = open_index_store(settings)
         if bootstrap_corpus and not store.exists():
             logger.warning("Chưa có chỉ mục: đang lập chỉ mục %s (khoảng 1–2 phút)…", settings.corpus_dir)
             ingestor = Ingestor(
@@ -106,7 +107,10 @@ def create_app(
 ) -> FastAPI:
     """Build the HTTP service. ``service``: an already-loaded QAService to serve (else loaded at start-up)."""
     settings = settings or Settings()
-    holder = ServiceHolder(settings.answer_cache_size)
+    # Replicas share rate limits, answers and the index version through Redis when it is configured.
+    redis_client = connect_redis(settings.redis_url.get_secret_value()) if settings.redis_url else None
+    notice = IndexVersionNotice(redis_client, settings.redis_prefix) if redis_client is not None else None
+    holder = ServiceHolder(settings.answer_cache_size, redis_client, settings.redis_prefix)
     if service is not None:
         holder.swap(service)
     metrics = Metrics()
@@ -115,6 +119,8 @@ def create_app(
         metrics.ingest_jobs.labels(job.status).inc()
         if job.status == "done" and job.index_version:
             metrics.index_swaps.inc()
+            if notice is not None:
+                notice.publish(job.index_version)
 
     context = AppContext(
         settings=settings,
@@ -138,9 +144,19 @@ def create_app(
                 target=load_service, args=(settings, holder, bootstrap_corpus), name="hoidap-load", daemon=True
             )
             loader.start()
+        stop_following = threading.Event()
+        if notice is not None:
+            threading.Thread(
+                target=follow_index_versions,
+                args=(holder, notice, lambda serving: QAService.from_settings(settings, embedder=serving.embedder))
+                + (settings.index_watch_seconds, stop_following),
+                name="hoidap-follow-index",
+                daemon=True,
+            ).start()
         try:
             yield
         finally:
+            stop_following.set()
             context.library.shutdown(settings.shutdown_grace_seconds)
             context.records.close()
             # The webhook bots hold the store just closed: a restarted app builds them anew.
@@ -176,7 +192,13 @@ def create_app(
         )
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(
-            RateLimit, limiter=TokenBucketLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+            RateLimit,
+            limiter=make_limiter(
+                settings.rate_limit_per_minute,
+                settings.rate_limit_burst,
+                redis_client,
+                prefix=f"{settings.redis_prefix}:api:limit",
+            ),
         )
     upload_limit = settings.upload_max_bytes + _MULTIPART_OVERHEAD
 

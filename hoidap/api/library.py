@@ -42,7 +42,7 @@ from hoidap.api.errors import ApiError
 from hoidap.api.jobs import JobStore
 from hoidap.api.models import IngestJob, JobAction, JobStatus
 from hoidap.api.state import ServiceHolder
-from hoidap.index.store import IndexStore
+from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.limits import ParseLimits
 from hoidap.ingest.loaders import SUPPORTED_SUFFIXES, LoadError
@@ -413,7 +413,7 @@ class DocumentLibrary:
         current = self._serving_service()
         settings = self.settings
         embedder = current.embedder  # already loaded: a rebuild never loads the model twice
-        store = IndexStore(settings.index_root)
+        store = open_index_store(settings)
         ingestor = Ingestor(
             store,
             embedder,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hoidap.api.errors import error_body
-from hoidap.ratelimit import TokenBucketLimiter
+from hoidap.ratelimit import RateLimiter
 
 
 async def send_error(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
@@ -92,7 +92,7 @@ class BodySizeLimit:
 class RateLimit:
     """429 for a client address that exceeds its bucket on the API routes (/v1/…)."""
 
-    def __init__(self, app: ASGIApp, limiter: TokenBucketLimiter, prefix: str = "/v1/") -> None:
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, prefix: str = "/v1/") -> None:
         self.app = app
         self.limiter = limiter
         self.prefix = prefix

@@ -8,17 +8,21 @@ locked on the read path.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from hoidap.qa.schemas import AskResponse, SearchResponse
 from hoidap.qa.service import QAService
+from hoidap.replicas import IndexVersionNotice, RedisResultCache
 from hoidap.vntext import normalize_text
 
 Result = TypeVar("Result")
+logger = logging.getLogger("hoidap.api")
 
 
 class ResultCache(Generic[Result]):
@@ -58,12 +62,24 @@ class ResultCache(Generic[Result]):
 
 
 class ServingState:
-    """One index version ready to answer: its QAService and the caches that belong to it."""
+    """One index version ready to answer: its QAService and the caches that belong to it.
 
-    def __init__(self, service: QAService, cache_size: int) -> None:
+    With ``redis_client`` (replicas) the caches live in Redis under this version's name, so one
+    replica's answer serves the same question on every other replica.
+    """
+
+    def __init__(
+        self, service: QAService, cache_size: int, redis_client: Any | None = None, prefix: str = "hoidap"
+    ) -> None:
         self.service = service
-        self.cache: ResultCache[AskResponse] = ResultCache(cache_size)
-        self.search_cache: ResultCache[SearchResponse] = ResultCache(cache_size)
+        self.cache: ResultCache[AskResponse] | RedisResultCache[AskResponse]
+        self.search_cache: ResultCache[SearchResponse] | RedisResultCache[SearchResponse]
+        if redis_client is not None and cache_size > 0:
+            self.cache = RedisResultCache(redis_client, AskResponse, self.version, "ask", prefix)
+            self.search_cache = RedisResultCache(redis_client, SearchResponse, self.version, "search", prefix)
+        else:
+            self.cache = ResultCache(cache_size)
+            self.search_cache = ResultCache(cache_size)
 
     @property
     def version(self) -> str:
@@ -94,13 +110,41 @@ class ServingState:
 class ServiceHolder:
     """The one mutable reference: ``current`` is None until the index is loaded."""
 
-    def __init__(self, cache_size: int) -> None:
+    def __init__(self, cache_size: int, redis_client: Any | None = None, prefix: str = "hoidap") -> None:
         self.cache_size = cache_size
+        self.redis_client = redis_client
+        self.prefix = prefix
         self.current: ServingState | None = None
         self.loading_error: str | None = None
 
     def swap(self, service: QAService) -> ServingState:
-        state = ServingState(service, self.cache_size)
+        state = ServingState(service, self.cache_size, self.redis_client, self.prefix)
         self.current = state  # one attribute assignment: atomic for readers
         self.loading_error = None
         return state
+
+
+def follow_index_versions(
+    holder: ServiceHolder,
+    notice: IndexVersionNotice,
+    reload: Callable[[QAService], QAService],
+    interval: float,
+    stop: threading.Event,
+) -> None:
+    """Poll the version other replicas published and load it (``reload`` builds a QAService on the
+    index now on disk, reusing the loaded embedder); runs in a daemon thread until ``stop``."""
+    attempted: str | None = None
+    while not stop.wait(interval):
+        published = notice.published()
+        current = holder.current
+        if published is None or current is None or published in (current.version, attempted):
+            continue
+        attempted = published  # one try per notice: a version that fails to load is not retried in a loop
+        try:
+            service = reload(current.service)
+        except Exception:
+            logger.exception("could not load index version %s published by another replica", published)
+            continue
+        if service.index.version != current.version:
+            holder.swap(service)
+            logger.warning("Đã nạp chỉ mục %s (do bản sao khác cập nhật)", service.index.version)

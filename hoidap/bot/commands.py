@@ -28,9 +28,9 @@ def _needs_bot_libraries() -> None:
 def _dialogue(settings: Settings) -> Dialogue:
     # Imported here so `hoidap --help` does not load telegram, httpx and the QA core.
     from hoidap.bot.core import Dialogue, make_backend
-    from hoidap.records.subscriptions import SQLiteSubscriptions
+    from hoidap.records.subscriptions import open_subscriptions
 
-    return Dialogue(make_backend(settings), SQLiteSubscriptions(settings.records_path), settings)
+    return Dialogue(make_backend(settings), open_subscriptions(settings), settings)
 
 
 @bot_app.command("telegram")

@@ -24,7 +24,7 @@ from hoidap.api.state import ServingState
 from hoidap.bot.core import Dialogue, LocalQA, QABackend
 from hoidap.bot.telegram import build_application, publish_commands
 from hoidap.bot.zalo import WebhookRejected, ZaloBot, ZaloClient, verify_event
-from hoidap.records.subscriptions import SQLiteSubscriptions
+from hoidap.records.subscriptions import open_subscriptions
 
 router = APIRouter(prefix="/webhooks", tags=["bot"], include_in_schema=False)
 
@@ -52,7 +52,7 @@ def _runtime(request: Request) -> BotRuntime:
 
         backend: QABackend = LocalQA(current_serving, context.records, context.settings)
         runtime = BotRuntime(
-            Dialogue(backend, SQLiteSubscriptions(context.settings.records_path), context.settings)
+            Dialogue(backend, open_subscriptions(context.settings), context.settings)
         )
         request.app.state.bots = runtime
     return runtime

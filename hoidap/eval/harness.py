@@ -26,7 +26,7 @@ from hoidap.eval.records import VARIANTS, CitationDigest, QuestionRecord, Questi
 from hoidap.eval.systems import AnsweringSystem, ApiHoidap, InProcessHoidap
 from hoidap.eval.vector_cache import CachedEmbedder
 from hoidap.index.embedder import Embedder, embedder_from_settings
-from hoidap.index.store import IndexStore
+from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.optional import MissingExtra
@@ -106,7 +106,7 @@ def git_describe(cwd: Path | None = None) -> str | None:
 def build_eval_index(settings: Settings, embedder: CachedEmbedder) -> tuple[str | None, int]:
     """Rebuild hoidap's index from ``settings.corpus_dir`` into ``settings.data_dir``; (version, chunks)."""
     ingestor = Ingestor(
-        IndexStore(settings.index_root),
+        open_index_store(settings),
         embedder,
         Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
         settings.dense_flat_max_vectors,

@@ -109,3 +109,30 @@ class LexicalIndex:
         if not terms:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._model.get_scores(terms), dtype=np.float32)
+
+    # ---------- the same scores as sparse vectors (for a vector database, hoidap.index.milvus) ----------
+    def query_weights(self, query: str) -> dict[int, float]:
+        """The query as a sparse vector over term ids: each known term's count. Its inner product
+        with a chunk's :meth:`document_weights` is exactly :meth:`scores` for that chunk."""
+        weights: dict[int, float] = {}
+        vocabulary = self._model.vocab_dict
+        for term in self.query_terms(query):
+            if term in self.document_frequencies and term in vocabulary:
+                term_id = int(vocabulary[term])
+                weights[term_id] = weights.get(term_id, 0.0) + 1.0
+        return weights
+
+    def document_weights(self) -> list[dict[int, float]]:
+        """Every chunk's BM25 term weights (idf × saturated term frequency) by term id, as bm25s
+        computed them at indexing time: the sparse vectors a vector database stores."""
+        matrix = self._model.scores
+        data, indices, indptr = matrix["data"], np.asarray(matrix["indices"]), np.asarray(matrix["indptr"])
+        # The matrix is stored term by term (CSC); regroup its entries chunk by chunk.
+        term_ids = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        order = np.argsort(indices, kind="stable")
+        chunk_of, term_of, value_of = indices[order], term_ids[order], np.asarray(data)[order]
+        bounds = np.searchsorted(chunk_of, np.arange(self.size + 1))
+        return [
+            dict(zip(term_of[start:end].tolist(), value_of[start:end].tolist(), strict=True))
+            for start, end in zip(bounds[:-1], bounds[1:], strict=True)
+        ]

@@ -81,17 +81,12 @@ class HybridRetriever:
         query_vector = self.embedder.embed_query(dense_text)
         timings["embed"] = (time.perf_counter() - started) * 1000
 
-        started = time.perf_counter()
-        lexical_all = self.index.lexical.scores(query)
-        lexical_positions = [int(i) for i in np.argsort(-lexical_all)[: self.pool] if lexical_all[i] > 0]
-        timings["lexical"] = (time.perf_counter() - started) * 1000
+        found = self.index.search.candidates(query_vector, query, self.pool)
+        timings.update(found.timings_ms)
 
         started = time.perf_counter()
-        candidates, dense_scores, dense_positions = self._dense(query_vector, lexical_positions)
-        timings["dense"] = (time.perf_counter() - started) * 1000
-
-        started = time.perf_counter()
-        lexical_scores = lexical_all[candidates]
+        candidates, dense_scores, lexical_scores = found.positions, found.dense_scores, found.lexical_scores
+        dense_positions, lexical_positions = found.dense_pool, found.lexical_pool
         share = self.weights.lexical_unaccented if unaccented else self.weights.lexical_accented
         fused = share * _rescale(lexical_scores) + (1 - share) * _rescale(dense_scores)
         named = self.identities.matching_documents(query)
@@ -114,29 +109,6 @@ class HybridRetriever:
         ]
         timings["fusion"] = (time.perf_counter() - started) * 1000
         return RetrievalResult(query, dense_text, unaccented, hits, timings)
-
-    def _dense(
-        self, query_vector: np.ndarray, lexical_positions: list[int]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(candidate positions, their exact cosines, the dense top pool).
-
-        With a flat index every chunk is a candidate: one matrix product is the exact search
-        (FAISS would compute the same), and fusion sees the whole corpus. With HNSW (large
-        corpora) the candidates are its approximate top pool plus the lexical top pool, each
-        scored exactly from the stored vectors, so the query never touches every chunk.
-        """
-        vectors = self.index.vectors
-        if self.index.dense.kind == "flat":
-            scores = vectors @ query_vector
-            return np.arange(len(scores)), scores, _top(scores, self.pool)
-        _, dense_positions = self.index.dense.search(query_vector, self.pool)
-        candidates = np.array(sorted({int(p) for p in dense_positions} | set(lexical_positions)), dtype=np.int64)
-        return candidates, vectors[candidates] @ query_vector, dense_positions
-
-
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the ``k`` highest scores, best first (stable on ties, like the flat index)."""
-    return np.argsort(-scores, kind="stable")[:k]
 
 
 def _rescale(scores: np.ndarray) -> np.ndarray:

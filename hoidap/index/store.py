@@ -27,6 +27,8 @@ from hoidap.domain import Chunk, Document
 from hoidap.index.accents import AccentRestorer
 from hoidap.index.dense import DenseIndex
 from hoidap.index.lexical import LexicalIndex
+from hoidap.index.vectorstore import EmbeddedSearch, SearchBackend, VectorStore
+from hoidap.settings import Settings
 
 FORMAT_VERSION = 1
 _CURRENT = "CURRENT"
@@ -59,9 +61,10 @@ class LoadedIndex:
     documents: dict[str, Document]  # doc_id -> document
     chunks: list[Chunk]
     vectors: np.ndarray
-    dense: DenseIndex
+    dense: DenseIndex | None  # None when a vector database searches (``search``)
     lexical: LexicalIndex
     accents: AccentRestorer
+    search: SearchBackend
 
     @property
     def version(self) -> str:
@@ -83,8 +86,12 @@ def _fsync_tree(directory: Path) -> None:
 
 
 class IndexStore:
-    def __init__(self, root: Path) -> None:
+    """Version directories under ``root``; with a ``vector_store`` (Milvus) every version is also
+    written there before it becomes current, and searched there once loaded."""
+
+    def __init__(self, root: Path, vector_store: VectorStore | None = None) -> None:
         self.root = root
+        self.vector_store = vector_store
 
     def current_directory(self) -> Path | None:
         pointer = self.root / _CURRENT
@@ -132,16 +139,33 @@ class IndexStore:
             Chunk.model_validate_json(line)
             for line in (directory / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
         ]
-        vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+        lexical = LexicalIndex.load(directory / "lexical")
+        dense: DenseIndex | None = None
+        search: SearchBackend
+        if self.vector_store is None:
+            vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+            dense = DenseIndex.load(directory / "dense.faiss")
+            search = EmbeddedSearch(dense, lexical, vectors)
+        else:
+            # Searched remotely: the vectors stay on disk, paged in only when ingestion reuses them.
+            vectors = np.load(directory / "vectors.npy", mmap_mode="r", allow_pickle=False)
+            try:
+                search = self.vector_store.open(manifest.index_version, lexical, manifest.dense_kind)
+            except LookupError as error:
+                raise IndexNotReady(
+                    f"Phiên bản chỉ mục {manifest.index_version} chưa có trong {self.vector_store.kind}. "
+                    f"Hãy chạy: hoidap migrate --to {self.vector_store.kind}"
+                ) from error
         return LoadedIndex(
             manifest=manifest,
             directory=directory,
             documents=documents,
             chunks=chunks,
             vectors=vectors,
-            dense=DenseIndex.load(directory / "dense.faiss"),
-            lexical=LexicalIndex.load(directory / "lexical"),
+            dense=dense,
+            lexical=lexical,
             accents=AccentRestorer.load(directory / "accents.json"),
+            search=search,
         )
 
     def write(
@@ -179,17 +203,23 @@ class IndexStore:
             _write_jsonl(staging / "chunks.jsonl", list(chunks))
             np.save(staging / "vectors.npy", np.asarray(vectors, dtype=np.float32), allow_pickle=False)
             dense.save(staging / "dense.faiss")
-            LexicalIndex.build([c.search_text for c in chunks]).save(staging / "lexical")
+            lexical = LexicalIndex.build([c.search_text for c in chunks])
+            lexical.save(staging / "lexical")
             AccentRestorer.build(c.search_text for c in chunks).save(staging / "accents.json")
             # The manifest goes last: a directory without one was never finished.
             (staging / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
             _fsync_tree(staging)
+            if self.vector_store is not None:
+                # Complete in the vector store before anything points at it.
+                self.vector_store.write(version, documents, chunks, vectors, lexical, flat_max_vectors)
             final = self.root / version
             staging.rename(final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         self._point_current_to(version)
+        if self.vector_store is not None:
+            self.vector_store.activate(version)
         self._remove_old_versions(keep=version)
         return manifest
 
@@ -205,8 +235,18 @@ class IndexStore:
         versions = sorted(p for p in self.root.glob("v-*") if p.is_dir() and p.name != keep)
         for old in versions[: max(0, len(versions) - _KEEP_OLD_VERSIONS)]:
             shutil.rmtree(old, ignore_errors=True)
+        if self.vector_store is not None:
+            kept = {keep} | {p.name for p in versions[max(0, len(versions) - _KEEP_OLD_VERSIONS) :]}
+            self.vector_store.retain(kept)
         # Builds killed outright (power loss, kill -9) leave a staging directory behind.
         stale_before = datetime.now(UTC).timestamp() - 3600
         for leftover in self.root.glob(".building-*"):
             if leftover.stat().st_mtime < stale_before:
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+def open_index_store(settings: Settings) -> IndexStore:
+    """The index under ``settings.index_root``, searched in Milvus when ``HOIDAP_MILVUS_URI`` is set."""
+    from hoidap.index.vectorstore import open_vector_store
+
+    return IndexStore(settings.index_root, open_vector_store(settings))

@@ -14,7 +14,7 @@ import numpy as np
 from hoidap.domain import Chunk, Document
 from hoidap.index.embedder import Embedder, make_embedder
 from hoidap.index.retriever import HybridRetriever, RetrievalResult, ScoredChunk
-from hoidap.index.store import IndexStore, LoadedIndex
+from hoidap.index.store import LoadedIndex, open_index_store
 from hoidap.ingest.chunking import document_label
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
 from hoidap.qa.conversation import record_turn, resolve_followup
@@ -131,7 +131,7 @@ class QAService:
         embedder = embedder or make_embedder(
             settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
         )
-        index = IndexStore(settings.index_root).load(expected_embedder=embedder.name)
+        index = open_index_store(settings).load(expected_embedder=embedder.name)
         return cls(index, embedder, settings)
 
     # ---------- validation ----------

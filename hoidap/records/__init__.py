@@ -1,7 +1,8 @@
 """What the service remembers between requests: conversation turns (for follow-ups) and feedback.
 
 Channels depend on the interfaces in :mod:`hoidap.records.base`; :mod:`hoidap.records.sqlite` is the
-standard-library implementation. A PostgreSQL store only has to implement the same protocols.
+standard-library implementation, :mod:`hoidap.records.postgres` the one replicas share
+(``HOIDAP_DATABASE_URL``); both pass the same behaviour tests.
 """
 
 from hoidap.records.base import (
@@ -15,6 +16,7 @@ from hoidap.records.base import (
     Records,
     Turn,
 )
+from hoidap.records.postgres import PostgresRecords
 from hoidap.records.sqlite import SQLiteRecords, open_records
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "ConversationStore",
     "Feedback",
     "FeedbackStore",
+    "PostgresRecords",
     "Records",
     "SQLiteRecords",
     "Turn",

@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from hoidap.records.base import Activity, AskedQuestion, CitedSection, Feedback, Turn
+from hoidap.records.postgres import PostgresRecords
 from hoidap.records.private import make_private, make_private_database
 from hoidap.settings import Settings
 
@@ -263,12 +264,18 @@ class SQLiteRecords:
             self.purge_expired()
 
 
-def open_records(settings: Settings) -> SQLiteRecords:
-    """The records store configured by ``settings`` (SQLite file under the data directory)."""
-    if settings.records_secret is not None:
-        key = settings.records_secret.get_secret_value().encode("utf-8")
-    else:
-        key = load_or_create_key(settings.data_dir / "records.key")
+def open_records(settings: Settings) -> SQLiteRecords | PostgresRecords:
+    """The records store configured by ``settings``: PostgreSQL when ``HOIDAP_DATABASE_URL`` is set
+    (shared by replicas), else the SQLite file under the data directory."""
+    secret = settings.records_secret.get_secret_value().encode("utf-8") if settings.records_secret else None
+    if settings.database_url is not None:
+        return PostgresRecords(
+            settings.database_url.get_secret_value(),
+            secret,
+            conversation_retention=timedelta(days=settings.conversation_retention_days),
+            feedback_retention=timedelta(days=settings.feedback_retention_days),
+        )
+    key = secret if secret is not None else load_or_create_key(settings.data_dir / "records.key")
     return SQLiteRecords(
         settings.records_path,
         key,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hoidap.records.private import make_private_database
+from hoidap.settings import Settings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -72,3 +73,13 @@ class SQLiteSubscriptions:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def open_subscriptions(settings: Settings) -> SubscriptionStore:
+    """PostgreSQL when ``HOIDAP_DATABASE_URL`` is set (replicas share subscribers), else the SQLite file."""
+    if settings.database_url is not None:
+        from hoidap.records.postgres import PostgresRecords
+
+        # Subscriptions hash nothing: an empty key spares creating the hashing key.
+        return PostgresRecords(settings.database_url.get_secret_value(), key=b"")
+    return SQLiteSubscriptions(settings.records_path)

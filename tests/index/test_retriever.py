@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hoidap.index.dense import DenseIndex
 from hoidap.index.retriever import HybridRetriever
+from hoidap.index.vectorstore import EmbeddedSearch
 from hoidap.qa.service import QAService
 
 DEV = Path(__file__).resolve().parents[2] / "data" / "eval" / "dev.jsonl"
@@ -33,7 +34,10 @@ def test_flat_search_scores_every_chunk_exactly(shared_service: QAService) -> No
 
 def test_hnsw_fuses_over_candidate_pools_and_agrees_with_flat(shared_service: QAService) -> None:
     flat_index = shared_service.index
-    hnsw_index = replace(flat_index, dense=DenseIndex.build(flat_index.vectors, flat_max_vectors=10))
+    hnsw_dense = DenseIndex.build(flat_index.vectors, flat_max_vectors=10)
+    hnsw_index = replace(
+        flat_index, dense=hnsw_dense, search=EmbeddedSearch(hnsw_dense, flat_index.lexical, flat_index.vectors)
+    )
     assert hnsw_index.dense.kind == "hnsw"
     embedder = shared_service.embedder
     flat = HybridRetriever(flat_index, embedder, pool=20)

@@ -1,4 +1,5 @@
-"""The SQLite records store: turns for follow-ups, feedback, hashing and retention."""
+"""The records stores (SQLite and PostgreSQL, see conftest): turns for follow-ups, feedback,
+hashing and retention. Tests taking ``records``/``make_store`` run on both."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
-from hoidap.records import Feedback, SQLiteRecords, Turn, open_records
+from hoidap.records import Feedback, PostgresRecords, SQLiteRecords, Turn, open_records
 from hoidap.settings import Settings
 
 
@@ -24,14 +23,18 @@ def _turn(answer_id: str, question: str, when: datetime | None = None) -> Turn:
     )
 
 
-@pytest.fixture
-def records(tmp_path: Path) -> SQLiteRecords:
-    store = SQLiteRecords(tmp_path / "records.sqlite3", key=b"k" * 32)
-    yield store
-    store.close()
+Store = SQLiteRecords | PostgresRecords
 
 
-def test_recent_turns_are_per_conversation_and_oldest_first(records: SQLiteRecords) -> None:
+def _stored_hashes(records: Store) -> list[str]:
+    if isinstance(records, SQLiteRecords):
+        return [value for (value,) in sqlite3.connect(records.path).execute("SELECT conversation_hash FROM turns")]
+    with records.database.cursor() as cursor:
+        cursor.execute("SELECT conversation_hash FROM turns")
+        return [value for (value,) in cursor.fetchall()]
+
+
+def test_recent_turns_are_per_conversation_and_oldest_first(records: Store) -> None:
     start = datetime.now(UTC) - timedelta(minutes=10)
     for i in range(5):
         records.add_turn("chat-a", _turn(f"a{i}", f"câu {i}", start + timedelta(minutes=i)))
@@ -42,16 +45,16 @@ def test_recent_turns_are_per_conversation_and_oldest_first(records: SQLiteRecor
     assert records.recent_turns("chat-unknown") == []
 
 
-def test_conversation_ids_are_stored_hashed(records: SQLiteRecords) -> None:
+def test_conversation_ids_are_stored_hashed(records: Store) -> None:
     records.add_turn("telegram:123456789", _turn("x1", "bhyt 2030"))
-    raw = sqlite3.connect(records.path).execute("SELECT conversation_hash FROM turns").fetchall()
-    assert raw and all("123456789" not in value for (value,) in raw)
-    assert raw[0][0] == records.hash_conversation_id("telegram:123456789")
+    raw = _stored_hashes(records)
+    assert raw and all("123456789" not in value for value in raw)
+    assert raw[0] == records.hash_conversation_id("telegram:123456789")
     # Another key gives another hash: the id cannot be recovered by hashing candidate ids.
-    assert SQLiteRecords(":memory:", key=b"z" * 32).hash_conversation_id("telegram:123456789") != raw[0][0]
+    assert SQLiteRecords(":memory:", key=b"z" * 32).hash_conversation_id("telegram:123456789") != raw[0]
 
 
-def test_feedback_is_stored_and_replaced(records: SQLiteRecords) -> None:
+def test_feedback_is_stored_and_replaced(records: Store) -> None:
     now = datetime.now(UTC)
     records.add_feedback(Feedback(answer_id="x1", helpful=True, question="q", answer="a", created_at=now))
     records.add_feedback(Feedback(answer_id="x1", helpful=False, comment="sai năm", created_at=now))
@@ -61,10 +64,8 @@ def test_feedback_is_stored_and_replaced(records: SQLiteRecords) -> None:
     assert records.get_feedback("nope") is None
 
 
-def test_retention_deletes_old_turns_and_feedback(tmp_path: Path) -> None:
-    store = SQLiteRecords(
-        tmp_path / "r.sqlite3",
-        key=b"k" * 32,
+def test_retention_deletes_old_turns_and_feedback(make_store) -> None:
+    store = make_store(
         conversation_retention=timedelta(days=1),
         feedback_retention=timedelta(days=2),
     )
@@ -78,7 +79,6 @@ def test_retention_deletes_old_turns_and_feedback(tmp_path: Path) -> None:
     assert store.purge_expired() == 2
     assert store.find_turn("old") is None and store.find_turn("new") is not None
     assert store.get_feedback("old") is None
-    store.close()
 
 
 def test_open_records_creates_a_stable_key_under_the_data_dir(tmp_path: Path) -> None:
@@ -94,16 +94,15 @@ def test_open_records_creates_a_stable_key_under_the_data_dir(tmp_path: Path) ->
     second.close()
 
 
-def test_records_survive_reopening(tmp_path: Path) -> None:
-    store = SQLiteRecords(tmp_path / "r.sqlite3", key=b"k" * 32)
+def test_records_survive_reopening(make_store) -> None:
+    store = make_store()
     store.add_turn("c", _turn("t1", "bhyt"))
     store.close()
-    reopened = SQLiteRecords(tmp_path / "r.sqlite3", key=b"k" * 32)
+    reopened = make_store()
     assert [t.question for t in reopened.recent_turns("c")] == ["bhyt"]
-    reopened.close()
 
 
-def test_cited_sections_round_trip_and_activity_window(records: SQLiteRecords) -> None:
+def test_cited_sections_round_trip_and_activity_window(records: Store) -> None:
     from hoidap.records import CitedSection
 
     cited = [CitedSection(doc_id="d1", doc_number="72-NQ/TW", title="Nghị quyết", section="II. › 1.")]
