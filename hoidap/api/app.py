@@ -24,12 +24,11 @@ from hoidap.api.library import DocumentLibrary
 from hoidap.api.limits import BodySizeLimit, RateLimit
 from hoidap.api.metrics import Metrics, MetricsMiddleware
 from hoidap.api.models import IngestJob
-from hoidap.api.routes import answers, documents, feedback, health, pages, propaganda, widget
+from hoidap.api.routes import answers, documents, feedback, health, pages, propaganda, webhooks, widget
 from hoidap.api.routes import bulletin as bulletin_route
 from hoidap.api.routes import channels as channel_routes
 from hoidap.api.routes.pages import STATIC_DIR
 from hoidap.api.state import ServiceHolder, follow_index_versions
-from hoidap.bot import webhooks
 from hoidap.index.embedder import make_embedder
 from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
