@@ -163,6 +163,22 @@ def normalize_text(text: str) -> str:
     return normalize_tone_placement(nfc(text))
 
 
+# Control characters that are dropped: C0 except \t \n (\r, \v, \f are turned into \n first),
+# DEL, and C1 controls.
+_DROP_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
+_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
+
+
+def clean_document_text(text: str) -> str:
+    """A document's text as published, made uniform: NFC, ``\\n`` line breaks, no BOM or control
+    characters (``\\t`` kept), trailing blanks stripped on every line. Nothing else changes (quotes
+    stay verbatim; :func:`normalize_text` is the stronger form used for comparing)."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _DROP_CONTROLS.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
 def fold_diacritics(text: str) -> str:
     """Remove all Vietnamese diacritics; ``đ`` has no decomposition so it is mapped by hand.
 

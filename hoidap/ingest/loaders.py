@@ -1,6 +1,6 @@
 """Turn document files (.txt, .md, .docx, .pdf, .html) into clean Unicode text.
 
-Every loader returns text normalised the same way (:func:`normalize_text`): Unicode NFC, ``\\n`` line
+Every loader returns text normalised the same way (:func:`hoidap.vntext.clean_document_text`): Unicode NFC, ``\\n`` line
 endings, no BOM, no control characters other than ``\\n`` and ``\\t``, trailing blanks stripped from
 each line. Nothing else is rewritten — bullets, blank lines and markdown asterisks stay as they
 are — because answers quote this text verbatim.
@@ -31,6 +31,7 @@ from pypdf import PdfReader
 from pypdf.errors import LimitReachedError
 
 from hoidap.ingest.limits import RATIO_MIN_MEMBER_BYTES, ParseLimits, size_text
+from hoidap.vntext import clean_document_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -63,7 +64,7 @@ class LoadError(Exception):
 
 
 def load_text(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES, limits: ParseLimits | None = None) -> str:
-    """Return the text of the document at ``path``, normalised by :func:`normalize_text`.
+    """Return the text of the document at ``path``, normalised by :func:`hoidap.vntext.clean_document_text`.
 
     The format is chosen by the file suffix (:data:`SUPPORTED_SUFFIXES`). Raises
     :class:`LoadError` for an unsupported suffix, a missing or unreadable file, a file larger
@@ -83,7 +84,7 @@ def load_text(path: Path | str, max_bytes: int = DEFAULT_MAX_BYTES, limits: Pars
             path, f"định dạng {shown} không được hỗ trợ (supported: {', '.join(SUPPORTED_SUFFIXES)})"
         )
     _check_file(path, max_bytes)
-    text = normalize_text(loader(path, limits))
+    text = clean_document_text(loader(path, limits))
     if len(text) > limits.max_text_chars:
         raise LoadError(
             path,
@@ -116,19 +117,6 @@ def iter_corpus_files(folder: Path | str) -> list[Path]:
     return sorted(found)
 
 
-# Control characters that are dropped: C0 except \t \n (\r, \v, \f are turned into \n first),
-# DEL, and C1 controls.
-_DROP_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
-_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x85\u2028\u2029]")
-
-
-def normalize_text(text: str) -> str:
-    """Normalise extracted text: NFC, ``\\n`` line breaks, no BOM or control characters
-    (``\\t`` kept), trailing blanks stripped on every line. Nothing else changes."""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _DROP_CONTROLS.sub("", text)
-    text = unicodedata.normalize("NFC", text)
-    return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,7 +198,7 @@ def _decode_text_bytes(data: bytes, path: Path) -> str:
             raise LoadError(path, _NOT_TEXT)
         return text
     try:
-        # Python's cp1258 gives base letters + combining tone marks; normalize_text composes them.
+        # Python's cp1258 gives base letters + combining tone marks; clean_document_text composes them.
         text = data.decode("cp1258")
     except UnicodeDecodeError:
         raise LoadError(path, _NOT_DECODABLE) from None

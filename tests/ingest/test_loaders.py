@@ -21,8 +21,8 @@ from hoidap.ingest.loaders import (
     LoadError,
     iter_corpus_files,
     load_text,
-    normalize_text,
 )
+from hoidap.vntext import clean_document_text
 from tests.conftest import encode_cp1258
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +123,7 @@ def test_nfd_input_comes_back_nfc(tmp_path: Path) -> None:
 def test_line_endings_controls_and_trailing_spaces(tmp_path: Path) -> None:
     raw = "Dòng một   \r\nDòng hai\t\rDòng ba\x07\x00?\f\n\n- gạch đầu dòng  \u2028" + SENTENCE + "\n"
     expected = "Dòng một\nDòng hai\nDòng ba?\n\n\n- gạch đầu dòng\n" + SENTENCE + "\n"
-    assert normalize_text(raw) == expected
+    assert clean_document_text(raw) == expected
     # A stray control character in a real file is dropped (a NUL would make the file binary).
     path = write(tmp_path, "crlf.txt", raw.replace("\x00", "") + SENTENCE * 3)
     assert load_text(path) == expected + SENTENCE * 3
