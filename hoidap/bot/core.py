@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from hoidap.propaganda.claims import ClaimCheck
 from hoidap.propaganda.points import PointCitation, TalkingPoints
+from hoidap.propaganda.service import propaganda_for
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import DirectServing, QAService, QuestionRejected, Serving
 from hoidap.ratelimit import TokenBucketLimiter
@@ -178,13 +179,10 @@ class LocalQA:
         ]
 
     def talking_points(self, topic: str, max_points: int) -> TalkingPoints:
-        from hoidap.propaganda.service import propaganda_for  # builds targets once per loaded index
-
+        # propaganda_for builds targets and the claim checker once per loaded index.
         return propaganda_for(self.service).talking_points(topic, max_points)
 
     def check_claim(self, claim: str) -> ClaimCheck:
-        from hoidap.propaganda.service import propaganda_for
-
         return propaganda_for(self.service).check(claim)
 
 
