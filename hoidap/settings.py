@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     # Graceful stop (SIGTERM): in-flight requests and the running document job get this long, then
     # the job is interrupted (queued again for the next start) and the process exits.
-    shutdown_grace_seconds: float = Field(default=8.0, ge=0)
+    shutdown_grace_seconds: float = Field(default=5.0, ge=0)
     # Repeated questions are common in chat: answers are cached per index version (0 disables).
     answer_cache_size: int = 512
     # How many earlier turns a follow-up question may draw on.
