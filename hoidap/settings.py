@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     # Bot API base; tests and self-hosted Bot API servers point it elsewhere ("<base><token>/<method>").
     telegram_api_base: str = "https://api.telegram.org/bot"
     telegram_file_base: str = "https://api.telegram.org/file/bot"
+    # A reply the Bot API cannot take (network down, 5xx) is sent again this many times (1, 2, 4… s apart).
+    telegram_send_retries: int = Field(default=5, ge=0, le=10)
     # Per chat user: questions per minute and burst (0 = no limit); answering costs CPU, spam should not.
     bot_rate_limit_per_minute: int = 6
     bot_rate_limit_burst: int = 3

@@ -138,13 +138,13 @@ def create_app(
                 target=load_service, args=(settings, holder, bootstrap_corpus), name="hoidap-load", daemon=True
             )
             loader.start()
+        await webhooks.start_bots(started_app)  # the Telegram bot initialises here, not in a request
         try:
             yield
         finally:
+            await webhooks.stop_bots(started_app, settings.shutdown_grace_seconds)
             context.library.shutdown(settings.shutdown_grace_seconds)
             context.records.close()
-            # The webhook bots hold the store just closed: a restarted app builds them anew.
-            started_app.state.bots = None
             shut_down = True
 
     app = FastAPI(

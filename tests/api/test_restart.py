@@ -80,7 +80,7 @@ def _upload(base: str, name: str, text: str) -> dict:
     body = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
         f"Content-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n"
-    ).encode("utf-8")
+    ).encode()
     return _call("POST", base + "/v1/documents", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
 
 
