@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hoidap.api.auth import AdminGate
 from hoidap.api.deps import AppContext
+from hoidap.api.docs import install_docs
 from hoidap.api.errors import install_error_handlers
 from hoidap.api.library import DocumentLibrary
 from hoidap.api.limits import BodySizeLimit, RateLimit
@@ -155,6 +156,8 @@ def create_app(
         ),
         version="1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs: FastAPI's pages need a CDN
+        redoc_url=None,
     )
     app.state.context = context
     install_error_handlers(app)
@@ -165,6 +168,7 @@ def create_app(
     app.include_router(widget.router)
     app.include_router(bulletin_route.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)
 
     # Added innermost first: metrics see every response, including 413 and 429 from the limits.
     if settings.cors_origin_list:

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter
 
 from hoidap.api.deps import MetricsDep, RecordsDep, ServingDep, SettingsDep
-from hoidap.api.errors import clean_text
+from hoidap.api.errors import check_question, clean_text
 from hoidap.api.models import AskRequest, AskResult, SearchRequest
 from hoidap.api.routes.responses import errors
 from hoidap.qa.conversation import record_turn, resolve_followup
@@ -22,12 +22,12 @@ def _conversation_id(raw: str | None) -> str | None:
     return clean_text(raw.strip(), "conversation_id", code="conversation_id_invalid")
 
 
-@router.post("/ask", response_model=AskResult, responses=errors(413, 422, 429, 503))
+@router.post("/ask", response_model=AskResult, responses=errors(400, 413, 422, 429, 503))
 def ask(
     body: AskRequest, serving: ServingDep, records: RecordsDep, metrics: MetricsDep, settings: SettingsDep
 ) -> AskResult:
     """Trả lời câu hỏi từ các văn bản, có trích dẫn nguyên văn (hoặc nói rõ văn bản không đề cập)."""
-    question = serving.service.validate_question(clean_text(body.question, "question", code="question_invalid"))
+    question = serving.service.validate_question(check_question(body.question, "question"))
     given_id = _conversation_id(body.conversation_id)
     conversation_id = given_id or uuid.uuid4().hex
     rewrite = resolve_followup(
@@ -43,10 +43,9 @@ def ask(
     return AskResult(**response.model_dump(), interpreted_question=rewrite.question if rewrite.rewritten else None)
 
 
-@router.post("/search", response_model=SearchResponse, responses=errors(413, 422, 429, 503))
+@router.post("/search", response_model=SearchResponse, responses=errors(400, 413, 422, 429, 503))
 def search(body: SearchRequest, serving: ServingDep) -> SearchResponse:
     """Các đoạn văn bản khớp nhất với truy vấn (không soạn câu trả lời)."""
-    query = clean_text(body.query, "query", code="question_invalid")
-    return serving.search(query, body.k)
+    return serving.search(check_question(body.query, "query"), body.k)
 
 
