@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     # Graceful stop (SIGTERM): in-flight requests and the running document job get this long, then
     # the job is interrupted (queued again for the next start) and the process exits.
-    shutdown_grace_seconds: float = Field(default=8.0, ge=0)
+    shutdown_grace_seconds: float = Field(default=5.0, ge=0)
     # Repeated questions are common in chat: answers are cached per index version (0 disables).
     answer_cache_size: int = 512
     # How many earlier turns a follow-up question may draw on.
@@ -120,6 +120,8 @@ class Settings(BaseSettings):
     # Bot API base; tests and self-hosted Bot API servers point it elsewhere ("<base><token>/<method>").
     telegram_api_base: str = "https://api.telegram.org/bot"
     telegram_file_base: str = "https://api.telegram.org/file/bot"
+    # A reply the Bot API cannot take (network down, 5xx) is sent again this many times (1, 2, 4… s apart).
+    telegram_send_retries: int = Field(default=5, ge=0, le=10)
     # Per chat user: questions per minute and burst (0 = no limit); answering costs CPU, spam should not.
     bot_rate_limit_per_minute: int = 6
     bot_rate_limit_burst: int = 3

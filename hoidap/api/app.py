@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hoidap.api.auth import AdminGate
 from hoidap.api.deps import AppContext
+from hoidap.api.docs import install_docs
 from hoidap.api.errors import install_error_handlers
 from hoidap.api.library import DocumentLibrary
 from hoidap.api.limits import BodySizeLimit, RateLimit
@@ -152,14 +153,14 @@ def create_app(
                 name="hoidap-follow-index",
                 daemon=True,
             ).start()
+        await webhooks.start_bots(started_app)  # the Telegram bot initialises here, not in a request
         try:
             yield
         finally:
             stop_following.set()
+            await webhooks.stop_bots(started_app, settings.shutdown_grace_seconds)
             context.library.shutdown(settings.shutdown_grace_seconds)
             context.records.close()
-            # The webhook bots hold the store just closed: a restarted app builds them anew.
-            started_app.state.bots = None
             shut_down = True
 
     app = FastAPI(
@@ -170,6 +171,8 @@ def create_app(
         ),
         version="1.0",
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs: FastAPI's pages need a CDN
+        redoc_url=None,
     )
     app.state.context = context
     install_error_handlers(app)
@@ -180,6 +183,7 @@ def create_app(
     app.include_router(widget.router)
     app.include_router(bulletin_route.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)
 
     # Added innermost first: metrics see every response, including 413 and 429 from the limits.
     if settings.cors_origin_list:

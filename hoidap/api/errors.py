@@ -7,6 +7,7 @@ handle two error shapes, and the message says what to change.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hoidap.api.models import MAX_QUESTION_CHARS, QUESTION_PATTERN
 from hoidap.qa.service import QuestionRejected
 from hoidap.vntext import strip_format_characters
 
@@ -62,14 +64,62 @@ def clean_text(value: str, field: str, code: str = "text_invalid") -> str:
     return unicodedata.normalize("NFC", strip_format_characters(value))
 
 
+_QUESTION_RE = re.compile(QUESTION_PATTERN)
+_FIELD_NOUNS = {"question": "Câu hỏi", "query": "Truy vấn"}
+
+
+def check_question(value: str, field: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """The question (or search query) as the analysis gets it, or a 422 naming ``field``.
+
+    Enforces exactly what the OpenAPI schema states for the field (:data:`QUESTION_PATTERN`, at most
+    ``max_chars`` characters as sent), with a message for each way to miss it.
+
+    >>> check_question("  b\u200bhyt 2030 ", "query")
+    'bhyt 2030'
+    """
+    noun = _FIELD_NOUNS.get(field, f"Trường “{field}”")
+    code = "question_invalid"
+    if len(value) > max_chars:
+        raise ApiError(
+            422, "question_too_long", f"{noun} quá dài ({len(value)} ký tự). Hãy rút gọn dưới {max_chars} ký tự."
+        )
+    text = clean_text(value, field, code=code).strip()
+    if not text:
+        raise ApiError(422, "question_empty", f"{noun} đang trống. Hãy nhập {noun.lower()} của bạn.")
+    if not _QUESTION_RE.search(text):
+        raise ApiError(
+            422, code, f"{noun} cần có ít nhất một chữ cái (tiếng Việt hoặc Latinh) hoặc chữ số. Hãy nhập bằng chữ."
+        )
+    return text
+
+
 # ------------------------------------------------------------------------------ validation errors
 def _location(loc: Sequence[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    """The field a person sent: ``("body", "query")`` is the body's field "query", not the URL's."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
     return ".".join(parts) or "nội dung"
 
 
-def describe_validation_error(errors: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
-    """(code, Vietnamese message) for the first problem pydantic found in a request."""
+# The body each JSON endpoint expects, shown when the body is missing or not an object.
+_BODY_EXAMPLES = {
+    "/v1/search": '{"query": "…"}',
+    "/v1/feedback": '{"answer_id": "…", "helpful": true}',
+    "/v1/check": '{"claim": "…"}',
+    "/v1/talking-points": '{"topic": "…"}',
+}
+
+
+def body_example(path: str) -> str:
+    return _BODY_EXAMPLES.get(path, '{"question": "…"}')
+
+
+def describe_validation_error(
+    errors: Sequence[Mapping[str, Any]], example: str = '{"question": "…"}'
+) -> tuple[str, str]:
+    """(code, Vietnamese message) for the first problem pydantic found in a request; ``example``
+    is the body the endpoint expects."""
     if not errors:
         return "invalid_request", "Yêu cầu không hợp lệ."
     error = errors[0]
@@ -80,13 +130,13 @@ def describe_validation_error(errors: Sequence[Mapping[str, Any]]) -> tuple[str,
     if kind == "json_invalid":
         return "invalid_json", "Nội dung gửi lên không phải JSON hợp lệ. Hãy gửi một đối tượng JSON mã hóa UTF-8."
     if kind == "missing" and loc in (("body",), ()):
-        return "missing_body", 'Thiếu nội dung yêu cầu. Hãy gửi một đối tượng JSON, ví dụ {"question": "…"}.'
+        return "missing_body", f"Thiếu nội dung yêu cầu. Hãy gửi một đối tượng JSON, ví dụ {example}."
     if kind == "missing":
         return "missing_field", f"Thiếu trường bắt buộc “{field}”."
     if kind == "extra_forbidden":
         return "unknown_field", f"Trường “{field}” không được hỗ trợ. Hãy bỏ trường này khỏi yêu cầu."
     if kind in ("model_attributes_type", "dict_type", "model_type") or (kind.endswith("_type") and field == "nội dung"):
-        return "wrong_type", 'Nội dung phải là một đối tượng JSON, ví dụ {"question": "…"}.'
+        return "wrong_type", f"Nội dung phải là một đối tượng JSON, ví dụ {example}."
     if kind in ("string_type", "string_unicode"):
         return "wrong_type", f"Trường “{field}” phải là một chuỗi ký tự."
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -133,15 +183,24 @@ async def _question_rejected(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, exc.code, exc.message)
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    code, message = describe_validation_error(exc.errors())
+    code, message = describe_validation_error(exc.errors(), body_example(request.url.path))
     return error_response(422, code, message)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+_MULTIPART_400 = (
+    "invalid_form",
+    "Không đọc được dữ liệu biểu mẫu tải lên (multipart/form-data bị hỏng hoặc thiếu boundary). "
+    "Hãy gửi tệp trong trường “file”, ví dụ: curl -F file=@ke-hoach.docx …",
+)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code, message = _STATUS_ERRORS.get(exc.status_code, ("http_error", "Yêu cầu không thể xử lý."))
+    if exc.status_code == 400 and request.headers.get("content-type", "").lower().startswith("multipart/"):
+        code, message = _MULTIPART_400
     if exc.status_code >= 500:
         code, message = "server_error", "Máy chủ gặp lỗi. Hãy thử lại sau."
     return error_response(exc.status_code, code, message, getattr(exc, "headers", None))

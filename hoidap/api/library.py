@@ -56,6 +56,7 @@ logger = logging.getLogger(__name__)
 _FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
 # How long DELETE /v1/documents/jobs/{id} waits for a running job to stop before answering.
 _CANCEL_WAIT_SECONDS = 5.0
+_INTERRUPTED_BY_SHUTDOWN = "Bị gián đoạn khi máy chủ tắt; sẽ chạy lại khi máy chủ khởi động lại."
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
@@ -165,7 +166,7 @@ class DocumentLibrary:
                 logger.warning("removing staging folder left by an earlier run: %s", folder)
                 shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
 
-    def shutdown(self, grace_seconds: float = 8.0) -> None:
+    def shutdown(self, grace_seconds: float = 5.0) -> None:
         """Stop accepting, interrupt the running job (queued again for the next start), and wait up to
         ``grace_seconds`` for the worker; the worker thread is a daemon, so the process exits anyway."""
         with self._state_lock:
@@ -178,13 +179,24 @@ class DocumentLibrary:
         if worker is not None:
             worker.join(timeout=grace_seconds)
             if worker.is_alive():
-                logger.warning("document job still running after %.0f s; exiting without it", grace_seconds)
+                # Inside one embedding batch or writing the index: not interruptible. The process
+                # exits without it (daemon thread; the index write is atomic) and the job is queued
+                # again, so the next start runs it (unchanged content is then recognised and kept).
+                self._requeue_interrupted(running)
+                logger.warning("document job still running after %.0f s; queued again, exiting", grace_seconds)
                 return  # the store stays open for the thread; the process is ending
         with self._state_lock:
             if self._store is not None:
                 self._store.close()
                 self._store = None
             self._worker = None
+
+    def _requeue_interrupted(self, running: _RunningJob | None) -> None:
+        if running is None:
+            return
+        job = self.store.get(running.job_id)
+        if job is not None and job.status == "running":
+            self._save(job, status="queued", message=_INTERRUPTED_BY_SHUTDOWN)
 
     @property
     def store(self) -> JobStore:
@@ -390,9 +402,7 @@ class DocumentLibrary:
                 job = self._apply(job, staged, remove, running)
         except (JobInterrupted, LoadCancelled):
             if running.stop_reason == "shutdown":
-                job = self._save(
-                    job, status="queued", message="Bị gián đoạn khi máy chủ tắt; sẽ chạy lại khi máy chủ khởi động lại."
-                )
+                job = self._save(job, status="queued", message=_INTERRUPTED_BY_SHUTDOWN)
                 logger.warning("document job %s interrupted by shutdown, queued again", job_id)
             else:
                 job = self._save(job, status="cancelled", message="Đã hủy theo yêu cầu.", finished_at=datetime.now(UTC))

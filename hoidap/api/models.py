@@ -19,10 +19,27 @@ class StrictRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+MAX_QUESTION_CHARS = 2000
+# What the server accepts as a question, stated for the schema (the server's own checks give the
+# clear messages): at least one letter or digit (Latin and Vietnamese letters), no control
+# characters other than tab and line breaks, no non-characters. Written for both ECMA and Python
+# regular expressions. Invisible format characters are allowed: the server removes them.
+_TEXT_CHAR = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+_ALNUM = r"[0-9A-Za-z\u00aa\u00b2\u00b3\u00b5\u00b9\u00ba\u00bc-\u00be\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"
+QUESTION_PATTERN = f"^{_TEXT_CHAR}*{_ALNUM}{_TEXT_CHAR}*$"
+
+
+def question_schema(what: str) -> dict[str, object]:
+    """JSON-schema bounds of a question-like field: what the server's checks accept, exactly."""
+    return {"minLength": 1, "maxLength": MAX_QUESTION_CHARS, "pattern": QUESTION_PATTERN}
+
+
 class AskRequest(StrictRequest):
     question: str = Field(
-        description="1–2000 ký tự sau khi bỏ khoảng trắng; có dấu hoặc không dấu.",
+        description="1–2000 ký tự, có ít nhất một chữ hoặc số, không có ký tự điều khiển; có dấu hoặc "
+        "không dấu. Khoảng trắng ở hai đầu và ký tự định dạng vô hình (zero-width, BOM) được bỏ.",
         examples=["Đến năm 2030 tỷ lệ bao phủ BHYT đạt bao nhiêu?"],
+        json_schema_extra=question_schema("question"),
     )
     conversation_id: str | None = Field(
         default=None,
@@ -41,14 +58,24 @@ class AskResult(AskResponse):
 
 
 class SearchRequest(StrictRequest):
-    query: str = Field(examples=["y học cổ truyền"])
+    query: str = Field(
+        description="Truy vấn: 1–2000 ký tự, có ít nhất một chữ hoặc số, không có ký tự điều khiển.",
+        examples=["y học cổ truyền"],
+        json_schema_extra=question_schema("query"),
+    )
     k: int = Field(default=5, ge=1, le=50)
 
 
+# Text without control characters (tab and line breaks allowed) or non-characters, as clean_text checks.
+PLAIN_TEXT_PATTERN = f"^{_TEXT_CHAR}*$"
+
+
 class FeedbackRequest(StrictRequest):
-    answer_id: str = Field(min_length=1, max_length=64, description="answer_id của câu trả lời.")
+    answer_id: str = Field(
+        min_length=1, max_length=64, description="answer_id của câu trả lời.", json_schema_extra={"pattern": PLAIN_TEXT_PATTERN}
+    )
     helpful: bool
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: str | None = Field(default=None, max_length=2000, json_schema_extra={"pattern": PLAIN_TEXT_PATTERN})
 
 
 class FeedbackResult(BaseModel):

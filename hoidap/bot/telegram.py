@@ -13,14 +13,14 @@ import html
 import logging
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from pydantic import BaseModel
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -116,6 +116,42 @@ def feedback_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([row])
 
 
+# Sends that fail because the Bot API cannot be reached are tried again after these pauses (seconds);
+# replies are sent from background tasks, so waiting does not hold up the webhook's answer.
+SEND_RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+def send_retry_delays(retries: int) -> tuple[float, ...]:
+    """``retries`` pauses doubling from one second, at most 30 s each."""
+    return tuple(float(min(2**n, 30)) for n in range(retries))
+
+
+def _retry_wait(error: TelegramError) -> float | None:
+    """Seconds Telegram asks us to wait (429), 0 for a transient network failure, None: do not retry."""
+    if isinstance(error, RetryAfter):
+        with warnings.catch_warnings():  # PTB 22 warns that retry_after becomes a timedelta later
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            wait = error.retry_after
+        return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return 0.0  # connection refused, timeout, 5xx from the Bot API
+    return None
+
+
+async def send_with_retry(send: Callable[[], Awaitable[object]], delays: tuple[float, ...] = SEND_RETRY_DELAYS) -> None:
+    """Run ``send``; when the Bot API is unreachable (or asks to slow down) wait and try again."""
+    for attempt in range(len(delays) + 1):
+        try:
+            await send()
+            return
+        except TelegramError as error:
+            wait = _retry_wait(error)
+            if wait is None or attempt == len(delays):
+                raise
+            logger.warning("telegram send failed (%s); retrying", error)
+            await asyncio.sleep(max(wait, delays[attempt]))
+
+
 class BroadcastReport(BaseModel):
     sent: int = 0
     failed: int = 0
@@ -125,19 +161,19 @@ class BroadcastReport(BaseModel):
 class TelegramBot:
     """The handlers, bound to one Dialogue; ``build_application`` wires them into a PTB Application."""
 
-    def __init__(self, dialogue: Dialogue) -> None:
+    def __init__(self, dialogue: Dialogue, retry_delays: tuple[float, ...] = SEND_RETRY_DELAYS) -> None:
         self.dialogue = dialogue
+        self.retry_delays = retry_delays
 
     async def send_reply(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int | str, reply: Reply) -> None:
         messages = split_messages(reply_blocks(reply))
         for i, text in enumerate(messages):
-            last = i == len(messages) - 1
-            await context.bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=feedback_keyboard(reply) if last else None,
-                disable_web_page_preview=True,
+            markup = feedback_keyboard(reply) if i == len(messages) - 1 else None
+            await send_with_retry(
+                lambda text=text, markup=markup: context.bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+                ),
+                self.retry_delays,
             )
 
     async def _answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
@@ -154,7 +190,10 @@ class TelegramBot:
         chat, user = update.effective_chat, update.effective_user
         if chat is None:
             return
-        await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        try:
+            await context.bot.send_chat_action(chat.id, ChatAction.TYPING)
+        except TelegramError:  # "typing…" is a courtesy: the answer still goes out (with retries)
+            logger.warning("could not send the typing indicator", exc_info=True)
         # QA is CPU work in synchronous code: off the event loop so other chats keep flowing.
         reply = await asyncio.to_thread(step, CHANNEL, str(chat.id), str(user.id if user else chat.id), text)
         await self.send_reply(context, chat.id, reply)
@@ -284,7 +323,7 @@ def build_application(settings: Settings, dialogue: Dialogue, *, updater: bool =
     if not updater:
         builder = builder.updater(None)  # webhook mode: updates come from the FastAPI route
     application = builder.build()
-    TelegramBot(dialogue).register(application)
+    TelegramBot(dialogue, send_retry_delays(settings.telegram_send_retries)).register(application)
     return application
 
 

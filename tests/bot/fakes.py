@@ -85,6 +85,7 @@ class FakeTelegram(_Server):
         self.throttle_once = set(throttle_once or ())
         self._message_id = 100
         self.pending_updates: list[dict[str, Any]] = []  # handed out by getUpdates (long polling)
+        self.outage_calls = 0  # the next this many calls, whatever the method, get a 502 (API down)
 
     @property
     def base_url(self) -> str:
@@ -97,6 +98,11 @@ class FakeTelegram(_Server):
         method = path.rsplit("/", 1)[-1]
         params = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
         self.record(Call(path, method, params, headers))
+        with self.lock:
+            down = self.outage_calls > 0
+            self.outage_calls -= down
+        if down:
+            return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
         if method == "getMe":
             return 200, {"ok": True, "result": BOT_USER}
         if method == "sendMessage":

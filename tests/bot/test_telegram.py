@@ -171,12 +171,14 @@ def test_bot_api_outage_does_not_stop_the_bot(
     settings: Settings, dialogue: Dialogue, fake_telegram: FakeTelegram
 ) -> None:
     run_updates(
-        _settings(settings, fake_telegram),
+        _settings(settings, fake_telegram).model_copy(update={"telegram_send_retries": 1}),
         dialogue,
         [text_update("BHYT 2030?", chat_id=888), text_update("/start")],
     )
     delivered = [m for m in fake_telegram.sent() if m["chat_id"] == "1001"]
     assert len(delivered) == 1 and "Xin chào" in delivered[0]["text"]
+    # The answer to 888 was tried twice (once more after a second), then given up.
+    assert len([m for m in fake_telegram.sent() if m["chat_id"] == "888" and "98%" in m["text"]]) == 2
 
 
 def test_long_polling_answers_queued_updates(

@@ -95,7 +95,7 @@ def get_document(doc_id: str, serving: ServingDep) -> DocumentDetail:
     "",
     response_model=IngestJob,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=errors(401, 403, 409, 413, 415, 422, 429, 503),
+    responses=errors(400, 401, 403, 409, 413, 415, 422, 429, 503),
 )
 async def upload_document(file: UploadDep, _: AdminDep, library: LibraryDep, settings: SettingsDep) -> IngestJob:
     """Tải lên văn bản mới (hoặc thay văn bản cùng tên tệp). Chỉ mục được cập nhật ở nền rồi thay thế nguyên tử."""
@@ -107,7 +107,7 @@ async def upload_document(file: UploadDep, _: AdminDep, library: LibraryDep, set
     "/{doc_id}",
     response_model=IngestJob,
     status_code=status.HTTP_202_ACCEPTED,
-    responses=errors(401, 403, 404, 409, 413, 415, 422, 429, 503),
+    responses=errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
 )
 async def replace_document(
     doc_id: str, file: UploadDep, _: AdminDep, library: LibraryDep, settings: SettingsDep

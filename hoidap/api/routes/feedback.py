@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["phản hồi"])
     "/feedback",
     response_model=FeedbackResult,
     status_code=status.HTTP_201_CREATED,
-    responses=errors(404, 413, 422, 429),
+    responses=errors(400, 404, 413, 422, 429),
 )
 def give_feedback(body: FeedbackRequest, records: RecordsDep, metrics: MetricsDep) -> FeedbackResult:
     """Ghi nhận đánh giá cho một câu trả lời; đánh giá lại sẽ thay đánh giá trước."""

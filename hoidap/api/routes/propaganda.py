@@ -30,7 +30,7 @@ class CheckRequest(StrictRequest):
     )
 
 
-@router.post("/talking-points", response_model=TalkingPoints, responses=errors(413, 422, 429, 503))
+@router.post("/talking-points", response_model=TalkingPoints, responses=errors(400, 413, 422, 429, 503))
 def talking_points(body: TalkingPointsRequest, serving: ServingDep) -> TalkingPoints:
     """3–7 điểm tuyên truyền ngắn về một chủ đề, mỗi điểm trích nguyên văn và có nguồn."""
     topic = clean_text(body.topic, "topic", code="topic_invalid")
@@ -50,7 +50,7 @@ def targets(
     return propaganda_for(serving.service).target_table(query, year)
 
 
-@router.post("/check", response_model=ClaimCheck, responses=errors(413, 422, 429, 503))
+@router.post("/check", response_model=ClaimCheck, responses=errors(400, 413, 422, 429, 503))
 def check(body: CheckRequest, serving: ServingDep) -> ClaimCheck:
     """Đối chiếu một nhận định với văn bản: supported, contradicted (kèm điều văn bản thực sự ghi) hoặc not_found."""
     claim = clean_text(body.claim, "claim", code="claim_invalid")

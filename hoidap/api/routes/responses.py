@@ -9,6 +9,7 @@ from hoidap.api.models import ErrorBody
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
+        400: "Không đọc được nội dung gửi lên (không phải UTF-8, hoặc biểu mẫu multipart bị hỏng)",
         401: "Thiếu hoặc sai khóa quản trị",
         403: "Chức năng quản trị đang tắt",
         404: "Không tìm thấy",
