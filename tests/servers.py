@@ -170,3 +170,40 @@ def redis_url(redis_server_url: str) -> Iterator[str]:
     client.flushall()
     client.close()
     return redis_server_url
+
+
+@contextlib.contextmanager
+def serve_process(env: dict[str, str], port: int, log_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`hoidap serve` on 127.0.0.1:``port`` until /healthz answers 200; yields its URL and the process
+    (for tests that kill a replica), and stops it afterwards if it is still running."""
+    import sys
+    import urllib.request
+
+    repo = Path(__file__).resolve().parents[1]
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hoidap.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+            + ["--log-level", "warning"],
+            cwd=repo,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            while True:
+                with contextlib.suppress(OSError), urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("server did not become healthy:\n" + log_path.read_text())
+                time.sleep(0.3)
+            yield base, process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()

@@ -22,9 +22,10 @@ from hoidap.propaganda.points import PointCitation, TalkingPoints
 from hoidap.propaganda.service import propaganda_for
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import DirectServing, QAService, QuestionRejected, Serving
-from hoidap.ratelimit import TokenBucketLimiter
+from hoidap.ratelimit import make_limiter
 from hoidap.records import Feedback, Records, open_records
 from hoidap.records.subscriptions import SubscriptionStore
+from hoidap.replicas import connect_redis
 from hoidap.settings import Settings
 from hoidap.vntext import fold_diacritics
 
@@ -351,8 +352,15 @@ class Dialogue:
     def __init__(self, backend: QABackend, subscriptions: SubscriptionStore, settings: Settings) -> None:
         self.backend = backend
         self.subscriptions = subscriptions
+        # Per chat user; shared through Redis when replicas serve the webhooks (HOIDAP_REDIS_URL).
+        redis_client = connect_redis(settings.redis_url.get_secret_value()) if settings.redis_url else None
         self.limiter = (
-            TokenBucketLimiter(settings.bot_rate_limit_per_minute, settings.bot_rate_limit_burst)
+            make_limiter(
+                settings.bot_rate_limit_per_minute,
+                settings.bot_rate_limit_burst,
+                redis_client,
+                prefix=f"{settings.redis_prefix}:bot:limit",
+            )
             if settings.bot_rate_limit_per_minute > 0
             else None
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import copy_data_dir, free_port, served_app
+from tests.conftest import copy_data_dir, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -38,17 +38,19 @@ Trần Văn Thử
 
 
 @pytest.fixture(scope="module")
-def replicas(
+def cluster(
     tmp_path_factory: pytest.TempPathFactory, built_data_dir: Path, postgres_server_url: str, redis_server_url: str
-) -> Iterator[tuple[str, str]]:
-    from tests.servers import fresh_database
+) -> Iterator[dict]:
+    """Two replicas, their processes and the database URL they share."""
+    from tests.servers import fresh_database, serve_process
 
+    database_url = fresh_database(postgres_server_url)
     root = tmp_path_factory.mktemp("replicas")
     data_dir = copy_data_dir(built_data_dir, root / "data")
     env = {
         **os.environ,
         "HOIDAP_DATA_DIR": str(data_dir),
-        "HOIDAP_DATABASE_URL": fresh_database(postgres_server_url),
+        "HOIDAP_DATABASE_URL": database_url,
         "HOIDAP_REDIS_URL": redis_server_url,
         "HOIDAP_REDIS_PREFIX": f"replicas-{free_port()}",
         "HOIDAP_INDEX_WATCH_SECONDS": "0.5",
@@ -59,9 +61,14 @@ def replicas(
     }
     env.pop("HOIDAP_RECORDS_SECRET", None)  # the hashing key must come from the shared database
     with contextlib.ExitStack() as stack:
-        first = stack.enter_context(served_app(env, free_port(), root / "first.log"))
-        second = stack.enter_context(served_app(env, free_port(), root / "second.log"))
-        yield first, second
+        first, first_process = stack.enter_context(serve_process(env, free_port(), root / "first.log"))
+        second, second_process = stack.enter_context(serve_process(env, free_port(), root / "second.log"))
+        yield {"urls": (first, second), "processes": (first_process, second_process), "database_url": database_url}
+
+
+@pytest.fixture
+def replicas(cluster: dict) -> tuple[str, str]:
+    return cluster["urls"]
 
 
 def _ask(base: str, question: str, **extra: object) -> dict:
@@ -125,3 +132,53 @@ def test_a_client_over_its_limit_is_limited_on_both(replicas: tuple[str, str]) -
     limited = httpx.post(f"{second}/v1/search", json={"query": "bảo hiểm y tế"}, timeout=30)
     assert limited.status_code == 429
     assert int(limited.headers["retry-after"]) >= 1
+
+
+def test_a_replica_killed_mid_load_loses_no_acknowledged_turn_or_feedback(cluster: dict) -> None:
+    """A bounded load on both replicas; one is killed outright (SIGKILL) in the middle. Every answer
+    a client received is stored with its turn, and feedback on it is stored, via the survivor."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hoidap.records import PostgresRecords
+
+    (first, second), (_, second_process) = cluster["urls"], cluster["processes"]
+    questions = ["Đến năm 2030 tuổi thọ trung bình đạt bao nhiêu?", "Ai ký công văn 307-CV/ĐU?", "bảo hiểm y tế"]
+
+    def ask(number: int) -> dict | None:
+        # Each load client has its own address (trusted X-Forwarded-For from loopback), so the
+        # per-client limit the other tests spend does not apply to them.
+        base = (first, second)[number % 2]
+        headers = {"X-Forwarded-For": f"10.9.{number // 200}.{number % 200 + 1}"}
+        if number == 12:
+            second_process.kill()
+        try:
+            response = httpx.post(
+                f"{base}/v1/ask",
+                json={"question": questions[number % 3], "conversation_id": f"load:{number}"},
+                headers=headers,
+                timeout=60,
+            )
+        except httpx.HTTPError:
+            return None  # the killed replica: never acknowledged
+        return response.json() if response.status_code == 200 else None
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answered = [body for body in pool.map(ask, range(40)) if body is not None]
+    assert second_process.wait(timeout=10) != 0
+    assert len(answered) >= 20
+    for number, body in enumerate(answered):
+        response = httpx.post(
+            f"{first}/v1/feedback",
+            json={"answer_id": body["answer_id"], "helpful": False},
+            headers={"X-Forwarded-For": f"10.8.0.{number + 1}"},
+        )
+        assert response.status_code in (200, 201), response.text
+    records = PostgresRecords(cluster["database_url"])
+    try:
+        for body in answered:
+            turn = records.find_turn(body["answer_id"])
+            assert turn is not None and turn.answer == body["answer"]
+            feedback = records.get_feedback(body["answer_id"])
+            assert feedback is not None and feedback.helpful is False
+    finally:
+        records.close()
