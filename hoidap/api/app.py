@@ -21,7 +21,6 @@ from hoidap.api.deps import AppContext
 from hoidap.api.errors import install_error_handlers
 from hoidap.api.library import DocumentLibrary
 from hoidap.api.limits import BodySizeLimit, RateLimit
-from hoidap.ratelimit import TokenBucketLimiter
 from hoidap.api.metrics import Metrics, MetricsMiddleware
 from hoidap.api.models import IngestJob
 from hoidap.api.routes import answers, documents, feedback, health, pages, propaganda
@@ -35,6 +34,7 @@ from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.qa.service import QAService
+from hoidap.ratelimit import TokenBucketLimiter
 from hoidap.records import open_records
 from hoidap.settings import Settings
 

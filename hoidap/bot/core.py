@@ -17,12 +17,12 @@ from typing import Literal, Protocol
 import httpx
 from pydantic import BaseModel
 
-from hoidap.ratelimit import TokenBucketLimiter
 from hoidap.propaganda.claims import ClaimCheck
 from hoidap.propaganda.points import PointCitation, TalkingPoints
 from hoidap.qa.conversation import record_turn, resolve_followup
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import QAService, QuestionRejected
+from hoidap.ratelimit import TokenBucketLimiter
 from hoidap.records import Feedback, Records, open_records
 from hoidap.records.subscriptions import SubscriptionStore
 from hoidap.settings import Settings

@@ -26,7 +26,7 @@ from hoidap.ingest.structure import parse_sections
 
 ProgressCallback = Callable[[int, int], None]
 # Bump when structure parsing, metadata rules or chunking change: existing indexes are rebuilt.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 
 @dataclass

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from hoidap.domain import Chunk, Document, DocumentReference, SectionNode
-from hoidap.index.identity import DocumentIdentities, ward_of
+from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
-from hoidap.ingest.chunking import Span, document_label, paragraph_spans
+from hoidap.ingest.chunking import Span, paragraph_spans
+from hoidap.qa import labels
 from hoidap.qa.question import Question
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
@@ -552,7 +553,8 @@ class Composer:
         if document is None:
             return None
         meta = document.metadata
-        label = document_label(meta, document.source)
+        # Numbered documents by type and number, others by their full title.
+        label = labels.document_label(document, short=bool(meta.number))
         chunk_lookup = self.chunks_by_doc.get(document.doc_id, [])
 
         def block(kind: str) -> Chunk | None:
@@ -765,17 +767,8 @@ class Composer:
 
     @staticmethod
     def short_label(document: Document) -> str:
-        """A document's name short enough for a chat line: "Công văn số 307-CV/ĐU", "Kế hoạch của
-        phường Bạch Đằng", else its label cut at the first clause."""
-        meta = document.metadata
-        kind = meta.doc_type or "Văn bản"
-        if meta.number:
-            return f"{kind} số {meta.number}"
-        ward = ward_of(document)
-        if ward:
-            return f"{kind} của phường {ward}"
-        label = document_label(meta, document.source).split(";")[0].strip()
-        return label if len(label) <= 90 else label[:89].rsplit(" ", 1)[0] + " …"
+        """Kept for callers outside qa; the rule is :func:`hoidap.qa.labels.document_label`."""
+        return labels.document_label(document)
 
     def _covered_terms(self, question: Question, text: str) -> set[str]:
         present = self._terms(text)

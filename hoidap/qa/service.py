@@ -14,8 +14,8 @@ from hoidap.domain import Chunk, Document
 from hoidap.index.embedder import Embedder, make_embedder
 from hoidap.index.retriever import HybridRetriever, RetrievalResult, ScoredChunk
 from hoidap.index.store import IndexStore, LoadedIndex
-from hoidap.ingest.chunking import document_label
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
+from hoidap.qa.labels import citation_label, document_label
 from hoidap.qa.question import Question, analyse
 from hoidap.qa.refusal import OTHER_DOCUMENT, RefusalPolicy
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
@@ -57,14 +57,8 @@ class AskTrace:
 
 
 def document_title(document: Document) -> str:
-    meta = document.metadata
-    if meta.title:
-        if meta.doc_type and not meta.title.lower().startswith(meta.doc_type.lower()):
-            return f"{meta.doc_type} {meta.title}" if meta.title.startswith(("V/v", "Về")) else (
-                f"{meta.doc_type} {meta.title[0].lower()}{meta.title[1:]}"
-            )
-        return meta.title
-    return document_label(meta, document.source)
+    """The document's full name (kept for the edges that import it; see :mod:`hoidap.qa.labels`)."""
+    return document_label(document, short=False)
 
 
 class QAService:
@@ -167,8 +161,8 @@ class QAService:
                 continue
             text, index = draft.sentences[0]
             document = self.index.documents[doc_id]
-            label = self.composer.short_label(document)
-            if not text.startswith(("Theo ", label, document_label(document.metadata, document.source))):
+            label = document_label(document)
+            if not text.startswith(("Theo ", label, document_label(document, short=False))):
                 text = f"Theo {label}: {text}"
             evidence.append(draft.evidence[index])
             sentences.append((text, len(evidence) - 1))
@@ -219,6 +213,7 @@ class QAService:
             doc_id=chunk.doc_id,
             source=chunk.source,
             title=document_title(document),
+            label=citation_label(document, chunk.section_path),
             doc_number=document.metadata.number,
             issued=document.metadata.date,
             section=chunk.section,
