@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hoidap.api.commands import serve
 from hoidap.bot.commands import bot_app
@@ -20,6 +19,7 @@ from hoidap.index.embedder import EmbedderUnavailable, make_embedder
 from hoidap.index.store import IndexNotReady, IndexStore
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
+from hoidap.ingest.progress import EmbeddingProgress, file_line
 from hoidap.propaganda import commands as propaganda_commands
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import QAService, QuestionRejected
@@ -67,22 +67,18 @@ def ingest(
         Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
         settings.dense_flat_max_vectors,
     )
-    with Progress(
-        TextColumn("Đang nhúng các đoạn văn bản"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("embed", total=None)
+    # A line per file and a running count with the time left, on a terminal or in a log alike.
+    def on_file(position: int, total: int, source: str, status: str) -> None:
+        err_console.print(file_line(position, total, source, status), highlight=False)
 
-        def on_progress(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        report = ingestor.ingest(
-            paths, prune=prune, rebuild=rebuild, max_file_bytes=settings.max_file_bytes, progress=on_progress
-        )
+    report = ingestor.ingest(
+        paths,
+        prune=prune,
+        rebuild=rebuild,
+        max_file_bytes=settings.max_file_bytes,
+        progress=EmbeddingProgress(lambda line: err_console.print(line, highlight=False)),
+        on_file=on_file,
+    )
     for _source, reason in report.failed:
         err_console.print(f"[red]✗[/] {reason}", highlight=False)
     summary = (
@@ -112,7 +108,8 @@ def print_answer(response: AskResponse) -> None:
     console.print(f"[bold]{heading}[/]", highlight=False)
     for citation in response.citations:
         number = f" — số {citation.doc_number}" if citation.doc_number else ""
-        console.print(f"[bold][{citation.n}][/] {citation.title}{number}", highlight=False)
+        name = citation.label or f"{citation.title}{number}"
+        console.print(f"[bold][{citation.n}][/] {name}", highlight=False)
         console.print(f"    Mục: {citation.section}  ·  Tệp: {citation.source}", highlight=False, style="dim")
         quote = citation.quote if len(citation.quote) <= 700 else citation.quote[:700] + " …"
         for line in quote.splitlines():

@@ -158,6 +158,11 @@ def number_pattern(style: str) -> str:
     return str(_raw()["numbers"][style])
 
 
+def question_setting(name: str) -> tuple[str, ...]:
+    """Question-side lists: ``short_codes``, ``named_after_what_they_implement``."""
+    return tuple(_raw()["questions"][name])
+
+
 def cues(name: str) -> tuple[str, ...]:
     """Header/signature cues: ``motto``, ``preamble``, ``enacting``, ``authority``, ``effective`` …"""
     return tuple(_raw()["cues"][name])

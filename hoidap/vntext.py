@@ -17,8 +17,10 @@ _MARKDOWN_ARTEFACT = re.compile(r"\*+")
 
 # Document numbers as written in party and state documents: "72-NQ/TW", "307-CV/ĐU",
 # "06-CTr/TU", "25/CT-TTg", "282/NQ-CP", "1380-CV/TU", "30-KH/BTGDVTU".
+# Legal normative documents carry the year: "30/2020/NĐ-CP", "12/2023/TT-BYT", "68/2020/QH14".
 DOC_NUMBER_PATTERN = re.compile(
-    r"\b\d{1,5}\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,7}(?:\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,10}){1,2}\b"
+    r"\b\d{1,5}(?:/\d{4}\s?/\s?[A-ZĐ][A-Za-zĐđ]{0,7}\d{0,2}(?:\s?-\s?[A-ZĐ][A-Za-zĐđ]{0,10})?"
+    r"|\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,7}(?:\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,10}){1,2})\b"
 )
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+", re.UNICODE)
 

@@ -16,16 +16,20 @@ from hoidap.index.retriever import HybridRetriever, RetrievalResult, ScoredChunk
 from hoidap.index.store import IndexStore, LoadedIndex
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
 from hoidap.qa.labels import citation_label, document_label
+from hoidap.qa.named_documents import absent_titles
 from hoidap.qa.question import Question, analyse
-from hoidap.qa.refusal import OTHER_DOCUMENT, RefusalPolicy
+from hoidap.qa.refusal import (
+    ABSENT_DOCUMENT,
+    OTHER_DOCUMENT,
+    RefusalPolicy,
+    refusal_message,
+    unknown_references,
+)
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
 from hoidap.settings import Settings
 from hoidap.vntext import expand_colloquial
 
-REFUSAL_TEXT = (
-    "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác. "
-    "Bạn có thể hỏi về các nội dung trong văn bản, ví dụ mục tiêu bảo hiểm y tế đến năm 2030."
-)
+REFUSAL_TEXT = "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác."
 REFUSAL_WITH_CLOSEST = " Các đoạn văn bản gần nhất được liệt kê bên dưới để tham khảo."
 
 
@@ -140,7 +144,9 @@ class QAService:
                 if retry_reason is None:
                     draft, reason, coverage = retry, None, retry_coverage
         answerable = draft.answerable and reason is None
-        response = self._render(draft if answerable else None, retrieval.hits, top_k, conversation_id)
+        response = self._render(
+            draft if answerable else None, retrieval.hits, top_k, conversation_id, reason=reason or draft.refusal
+        )
         timings = dict(retrieval.timings_ms)
         timings["answer"] = (time.perf_counter() - started) * 1000
         return response, AskTrace(analysed, retrieval, draft, coverage, reason, timings)
@@ -172,6 +178,14 @@ class QAService:
 
     def _check(self, analysed: Question, draft: Draft, named: set[str]) -> tuple[str | None, float]:
         """Why ``draft`` must be a refusal (None: answer it), and its coverage of the question."""
+        absent = absent_titles(analysed.text, self.index.documents)
+        if absent:
+            # "Theo Luật Điện ảnh, …" with no such law: another law's wording is no answer.
+            return f"{ABSENT_DOCUMENT} {', '.join(absent)}", 0.0
+        unknown = unknown_references(analysed, self.index.documents)
+        if unknown:
+            # Before the exact lookups too: "Quyết định 99/QĐ-UBND do ai ký?" is not about 27/QĐ-UBND.
+            return f"văn bản không có trong kho: {', '.join(unknown)}", 0.0
         if not draft.answerable:
             return draft.refusal, 0.0
         evidence_texts = [e.chunk.search_text for e in draft.evidence]
@@ -223,7 +237,12 @@ class QAService:
         )
 
     def _render(
-        self, draft: Draft | None, hits: list[ScoredChunk], top_k: int, conversation_id: str | None
+        self,
+        draft: Draft | None,
+        hits: list[ScoredChunk],
+        top_k: int,
+        conversation_id: str | None,
+        reason: str | None = None,
     ) -> AskResponse:
         answer_id = uuid.uuid4().hex
         if draft is None:
@@ -231,7 +250,9 @@ class QAService:
                 Citation(n=i + 1, **self._hit(h.chunk, h.chunk.start, h.chunk.end, h.score).model_dump())
                 for i, h in enumerate(hits[: min(2, top_k)])
             ]
-            text = REFUSAL_TEXT + (REFUSAL_WITH_CLOSEST if closest else "")
+            text = refusal_message(reason, [h.chunk for h in hits], self.index.documents) + (
+                REFUSAL_WITH_CLOSEST if closest else ""
+            )
             return AskResponse(
                 answer=text, answerable=False, citations=closest, conversation_id=conversation_id, answer_id=answer_id
             )

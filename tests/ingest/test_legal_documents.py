@@ -10,7 +10,7 @@ from hoidap.ingest.pipeline import build_document, content_hash
 from hoidap.ingest.structure import iter_nodes
 from hoidap.qa.labels import citation_label, document_label, provision_label
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "quyet_dinh_ubnd_phuong.txt"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "official" / "quyet_dinh_ubnd_phuong.txt"
 
 # A made-up law in the layout law collections use: its name on the first line, then articles.
 LAW = """Luật Thử nghiệm
