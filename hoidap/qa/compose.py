@@ -19,6 +19,14 @@ from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, paragraph_spans
 from hoidap.qa import labels
+from hoidap.qa.answerers import (
+    CitedTopicAnswerer,
+    MetadataAnswerer,
+    OutlineAnswerer,
+    PassageAnswerer,
+    ReferencesAnswerer,
+    Router,
+)
 from hoidap.qa.question import Question
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
@@ -121,6 +129,15 @@ class Composer:
         # Sentence splitting and term sets depend only on the (read-only) index: computed once
         # per chunk or text, they keep the answer stage to a few milliseconds.
         self._units_cache: dict[tuple[str, bool], list[Span]] = {}
+        self.router = Router(
+            [
+                MetadataAnswerer(self),
+                CitedTopicAnswerer(self),
+                ReferencesAnswerer(self),
+                OutlineAnswerer(self),
+                PassageAnswerer(self),
+            ]
+        )
 
     def warm(self, chunks: list[Chunk]) -> None:
         """Split every chunk into sentences and term sets up front, so the first questions are as
@@ -252,6 +269,7 @@ class Composer:
 
     # ---------- answers ----------
     def compose(self, question: Question, hits: list[ScoredChunk]) -> Draft:
+        """The router's draft (see :mod:`hoidap.qa.answerers`); refusal is decided after it."""
         if not hits:
             return Draft(answerable=False)
         # "Đồ Sơn yêu cầu tuyên truyền qua những hình thức nào?": the ward's name chose the
@@ -260,25 +278,38 @@ class Composer:
         kept = tuple(t for t in question.content_terms if t not in wards)
         if wards and kept:
             question = replace(question, content_terms=kept)
-        if question.intent in ("signer", "date", "recipients", "issuer", "doc_number", "title") and self._about_identity(
-            question, hits
-        ):
-            draft = self._metadata_answer(question, hits)
-            if draft is not None:
-                return draft
+        _, draft = self.router.route(question, hits)
+        return draft or Draft(answerable=False, refusal="không tìm thấy đoạn văn bản liên quan")
+
+    # ---------- one entry point per kind of answer (called by the answerers) ----------
+    def about_identity(self, question: Question, hits: list[ScoredChunk]) -> bool:
+        return self._about_identity(question, hits)
+
+    def metadata_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        return self._metadata_answer(question, hits)
+
+    def cited_topic_answer(self, question: Question) -> Draft | None:
         external = self._external_subject(question)
         if external is not None and _ASKS_TOPIC.search(question.folded):
-            draft = self._reference_topic_answer(question, external)
-            if draft is not None:
-                return draft
-        if question.intent == "references" and external is None:
-            draft = self._references_answer(question, hits)
-            wanted = named_type(question)  # only a type the question asks for by name
-            if draft is not None and wanted and not self._cites_type(draft, wanted):
-                # "… kết hợp thực hiện kết luận nào": the opening "Thực hiện …" names no conclusion.
-                draft = self._typed_reference_answer(hits, wanted, None, dated=False, question=question)
-            if draft is not None:
-                return draft
+            return self._reference_topic_answer(question, external)
+        return None
+
+    def references_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        if question.intent != "references" or self._external_subject(question) is not None:
+            return None
+        draft = self._references_answer(question, hits)
+        wanted = named_type(question)  # only a type the question asks for by name
+        if draft is not None and wanted and not self._cites_type(draft, wanted):
+            # "… kết hợp thực hiện kết luận nào": the opening "Thực hiện …" names no conclusion.
+            draft = self._typed_reference_answer(hits, wanted, None, dated=False, question=question)
+        return draft
+
+    def outline_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        if _ASKS_ENUMERATION.search(question.folded):
+            return self._outline_answer(question, hits)
+        return None
+
+    def passage_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft:
         return self._content_answer(question, hits)
 
     def _about_identity(self, question: Question, hits: list[ScoredChunk]) -> bool:
@@ -715,10 +746,6 @@ class Composer:
         return Evidence(header, start, end, 1.0, 1.0)
 
     def _content_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft:
-        if _ASKS_ENUMERATION.search(question.folded):
-            outline = self._outline_answer(question, hits)
-            if outline is not None:
-                return outline
         units = self.best_units(question, hits)
         if not units:
             return Draft(answerable=False, refusal="không tìm thấy đoạn văn bản liên quan")

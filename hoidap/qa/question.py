@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
 from typing import Literal
 
 from hoidap.vntext import (
@@ -12,6 +13,7 @@ from hoidap.vntext import (
     doc_numbers,
     expand_abbreviations,
     fold_diacritics,
+    is_unaccented,
     normalize_text,
     syllables,
 )
@@ -37,7 +39,7 @@ _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("quantity", re.compile(r"\b(bao nhieu|may (lan|nam|tuoi|cm|phan tram|nhom|quan diem)|ty le|ti le|phan tram|chi tieu|muc bao|it nhat|toi thieu|tang them|dat muc)\b|%")),
     ("when", re.compile(r"\b(khi nao|bao gio|nam nao|thoi han|luc nao|den nam nao|tu nam nao|thoi gian nao|quy nao|han chot)\b")),
     ("actor", re.compile(r"\b(ai |ai$|co quan nao|don vi nao|ban nao|to chuc nao|ai chu tri|chu tri|phu trach|giao cho|duoc giao|trach nhiem|phan cong|ai lam|ai thuc hien|ai chiu)")),
-    ("yesno", re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong\b|hay khong)")),
+    ("yesno", re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong\b|hay khong|dung hay sai)")),
 ]
 
 STOPWORDS = frozenset(
@@ -46,6 +48,17 @@ STOPWORDS = frozenset(
     minh toi ban em anh chi oi xin hoi cho biet giup biet muon hoi vui long duoc khong nhi
     van ban tai lieu noi quy dinh thuc hien gom
     giong chenh lech nhau sanh""".split()  # comparison words: "giống nhau", "chênh lệch", "so sánh"
+)
+
+
+_STOP_ENTRIES = [
+    normalize_text(line).lower().strip()
+    for line in resources.files("hoidap.data").joinpath("stopwords_vi.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+ACCENTED_STOPWORDS = frozenset(entry for entry in _STOP_ENTRIES if " " not in entry)
+_STOP_PHRASES = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(e) for e in _STOP_ENTRIES if " " in e) + r")(?!\w)", re.IGNORECASE
 )
 
 
@@ -77,12 +90,26 @@ def intent_of(folded: str) -> Intent:
     return "content"
 
 
+# The closing words of a true/false question ("…, đúng hay sai?", "… là đúng hay sai?"): they ask
+# for a verdict and say nothing about which provision decides it.
+_VERDICT_TAIL = re.compile(r"[\s,.;:]*(?:(?:là|la)\s+)?(?:đúng|dung)\s+(?:hay|hoặc|hoac)\s+(?:sai)\s*[?.]*\s*$", re.IGNORECASE)
+
+
 def analyse(question: str) -> Question:
     text = normalize_text(question).strip()
     folded = " ".join(fold_diacritics(text).lower().split())
     # "BHYT" counts as "bảo hiểm y tế": the abbreviation itself is dropped after expansion.
-    tokens = [fold_diacritics(s) for s in syllables(expand_abbreviations(text))]
-    content = tuple(t for t in tokens if t not in STOPWORDS and t not in _ABBREVIATION_KEYS)
+    stripped = expand_abbreviations(_VERDICT_TAIL.sub("", text))
+    if is_unaccented(text):
+        tokens = [fold_diacritics(s) for s in syllables(stripped)]
+        content = tuple(t for t in tokens if t not in STOPWORDS and t not in _ABBREVIATION_KEYS)
+    else:
+        # With diacritics the stopword test is exact: "trọng tài" is content, "trong … tại" is not.
+        content = tuple(
+            fold_diacritics(w)
+            for w in syllables(_STOP_PHRASES.sub(" ", stripped))
+            if w.lower() not in ACCENTED_STOPWORDS and fold_diacritics(w) not in _ABBREVIATION_KEYS
+        )
     return Question(
         text=text,
         folded=folded,

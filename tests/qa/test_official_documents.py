@@ -73,3 +73,46 @@ def test_ward_decision_metadata_answers(service: QAService) -> None:
 def test_question_outside_every_document_is_refused(service: QAService) -> None:
     response = service.ask("Giá vé xem phim tại rạp chiếu phim quốc gia là bao nhiêu tiền?")
     assert not response.answerable
+
+
+class _Fixed:
+    """A real answerer of its own kind: answers with a fixed draft, or declines."""
+
+    def __init__(self, name: str, draft: object | None) -> None:
+        self.name = name
+        self.draft = draft
+
+    def answer(self, question, hits):  # noqa: ANN001, ANN201 - the Answerer protocol
+        return self.draft
+
+
+def test_router_takes_the_first_answerer_that_answers() -> None:
+    from hoidap.qa.answerers import Router
+    from hoidap.qa.compose import Draft
+    from hoidap.qa.question import analyse
+
+    passage = Draft(True, [("x", 0)])
+    router = Router([_Fixed("metadata", None), _Fixed("passage", passage)])
+    assert router.route(analyse("Ai ký?"), []) == ("passage", passage)
+    assert Router([_Fixed("metadata", None)]).route(analyse("Ai ký?"), []) == ("", None)
+
+
+def test_the_service_router_sends_metadata_and_content_to_their_answerers(service: QAService) -> None:
+    from hoidap.qa.question import analyse
+
+    signer = analyse("Ai ký Quyết định số 27/QĐ-UBND?")
+    hits = service.retriever.search(signer.text, k=8).hits
+    assert service.composer.router.route(signer, hits)[0] == "metadata"
+    content = analyse("Tổ công tác có bao nhiêu thành viên?")
+    hits = service.retriever.search(content.text, k=8).hits
+    name, draft = service.composer.router.route(content, hits)
+    assert name == "passage" and draft is not None and "07 thành viên" in draft.sentences[0][0]
+
+
+def test_true_false_tail_and_accented_stopwords_leave_content_terms() -> None:
+    from hoidap.qa.question import analyse
+
+    question = analyse("Hội đồng trọng tài có thể không dùng pháp luật Việt Nam, đúng hay sai?")
+    assert question.intent == "yesno"
+    assert {"hoi", "dong", "trong", "tai", "dung"} <= set(question.content_terms)
+    assert "sai" not in question.content_terms
