@@ -13,7 +13,6 @@ from hoidap.vntext import (
     doc_numbers,
     expand_abbreviations,
     fold_diacritics,
-    is_unaccented,
     normalize_text,
     syllables,
 )
@@ -95,21 +94,25 @@ def intent_of(folded: str) -> Intent:
 _VERDICT_TAIL = re.compile(r"[\s,.;:]*(?:(?:là|la)\s+)?(?:đúng|dung)\s+(?:hay|hoặc|hoac)\s+(?:sai)\s*[?.]*\s*$", re.IGNORECASE)
 
 
+def _is_stopword(word: str) -> bool:
+    """A syllable written with diacritics is tested exactly ("tại" is, "tài" is not); one without
+    (an unaccented question, or a word that has none) against the folded list."""
+    folded = fold_diacritics(word)
+    if folded in _ABBREVIATION_KEYS:
+        return True
+    if folded == word.lower():
+        return folded in STOPWORDS
+    return word.lower() in ACCENTED_STOPWORDS
+
+
 def analyse(question: str) -> Question:
     text = normalize_text(question).strip()
     folded = " ".join(fold_diacritics(text).lower().split())
     # "BHYT" counts as "bảo hiểm y tế": the abbreviation itself is dropped after expansion.
-    stripped = expand_abbreviations(_VERDICT_TAIL.sub("", text))
-    if is_unaccented(text):
-        tokens = [fold_diacritics(s) for s in syllables(stripped)]
-        content = tuple(t for t in tokens if t not in STOPWORDS and t not in _ABBREVIATION_KEYS)
-    else:
-        # With diacritics the stopword test is exact: "trọng tài" is content, "trong … tại" is not.
-        content = tuple(
-            fold_diacritics(w)
-            for w in syllables(_STOP_PHRASES.sub(" ", stripped))
-            if w.lower() not in ACCENTED_STOPWORDS and fold_diacritics(w) not in _ABBREVIATION_KEYS
-        )
+    stripped = _STOP_PHRASES.sub(" ", expand_abbreviations(_VERDICT_TAIL.sub("", text)))
+    content = tuple(
+        fold_diacritics(word) for word in syllables(stripped) if not _is_stopword(word)
+    )
     return Question(
         text=text,
         folded=folded,
