@@ -49,6 +49,11 @@ DOC_NUMBER_CODES: dict[str, str] = {
 # Abbreviations in running text and in questions. Keys are upper case.
 ABBREVIATIONS: dict[str, str] = {
     "BHYT": "bảo hiểm y tế",
+    "BLDS": "bộ luật dân sự",
+    "BLHS": "bộ luật hình sự",
+    "BLLĐ": "bộ luật lao động",
+    "BLTTDS": "bộ luật tố tụng dân sự",
+    "BLTTHS": "bộ luật tố tụng hình sự",
     "BHXH": "bảo hiểm xã hội",
     "UBND": "ủy ban nhân dân",
     "HĐND": "hội đồng nhân dân",

@@ -11,7 +11,7 @@ import re
 
 from hoidap.domain import Document
 from hoidap.profile import document_types, question_setting
-from hoidap.vntext import fold_diacritics
+from hoidap.vntext import expand_abbreviations, fold_diacritics
 
 _PLACE = re.compile(
     r"(?:phường|xã|thị trấn|P\.|thành phố|Thành phố|Thành ủy|tỉnh|Tỉnh ủy|quận|huyện|Thủ đô|Trung tâm Y tế)\s+"
@@ -42,7 +42,9 @@ def document_keys(document: Document) -> set[str]:
     keys: set[str] = set()
     if document.metadata.place:
         keys.add(_fold(re.sub(r"^(P\.|X\.|TP\.)\s*", "", document.metadata.place)))
-    for match in _PLACE.finditer(document.text):
+    # A law speaks of places in general ("thành phố trực thuộc trung ương"): its title names it.
+    place_names = [] if document.metadata.doc_type in _TITLED else _PLACE.finditer(document.text)
+    for match in place_names:
         if match.group(1).split()[0] not in _NOT_PLACE_WORDS:
             keys.add(_fold(match.group(1)))
     numbers = [document.metadata.number] if document.metadata.number else []
@@ -124,7 +126,7 @@ class DocumentIdentities:
         """Documents named by the question, when it names some but not all of them."""
         keys = question_keys(question)
         folded = _fold(question)
-        plain = _plain(question)
+        plain = _plain(expand_abbreviations(question))
         # "Theo Luật Giáo dục năm 2019, …": the law's own title names it outright.
         titled = {doc_id for doc_id, key in self._titles.items() if re.search(rf"\b{re.escape(key)}\b", plain)}
         if titled and len(titled) < len(self._keys):

@@ -43,6 +43,11 @@ _NAME_STOP = re.compile(
     re.IGNORECASE,
 )
 # "Luật này", "Luật đó", "Luật sư", "luật định", "luật lệ".
+_TITLE_YEAR = re.compile(
+    r"(?:Hiến pháp|Hien phap|Bộ luật|Bo luat|Luật|Luat|Pháp lệnh|Phap lenh|BLDS|BLHS|BLLĐ)[^,.;:?!()\d]{0,60}?"
+    r"(?:\s+(?:năm|nam))?\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 _NOT_NAMES = {"nay", "do", "kia", "khac", "su", "dinh", "le", "phap", "chung", "nao", "viet"}
 
 
@@ -93,19 +98,21 @@ def absent_titles(text: str, documents: dict[str, Document]) -> list[str]:
 
     A name matches a held title when the shorter's syllables open the longer one: "Luật Giáo
     dục năm 2019" names "Luật Giáo dục"; "Bộ luật Dân sự 2015" names "Bộ luật dân sự".
-    A law the question only mentions in passing ("… theo quy định của Luật Xử lý vi phạm hành
-    chính khi …") counts as held when a document cites it; one it takes as its source ("Theo
-    Luật Trồng trọt, …") must be in the collection itself.
+    Only a law the question takes as its source counts ("Theo Luật Trồng trọt, …"): one it
+    mentions in passing ("… quy định tại Bộ luật hình sự, đúng hay sai?") may be the very detail a
+    false statement swapped, which the provision it paraphrases answers.
     """
     held = _held_titles(documents.values())
-    framed = set(named_titles(text, framed_only=True))
     absent = []
-    for title in named_titles(text):
+    for title in named_titles(text, framed_only=True):
         wanted = _fold(title)
         key = _key(title)
-        if any(h.startswith(key) or wanted.startswith(h) for h in held):
-            continue
-        if title not in framed and any(key in _fold(d.text) for d in documents.values()):
-            continue
-        absent.append(title)
+        if not any(h.startswith(key) or wanted.startswith(h) for h in held):
+            absent.append(title)
     return absent
+
+
+def title_years(text: str) -> set[str]:
+    """Years that date a named law rather than ask about a time: "Luật Giáo dục năm 2019",
+    "BLDS 2015", "Hiến pháp năm 2013" → {"2019", "2015", "2013"}."""
+    return set(_TITLE_YEAR.findall(text))
