@@ -189,6 +189,21 @@ def syllables(text: str) -> list[str]:
     return [m.group(0) for m in _WORD.finditer(normalize_text(text).lower())]
 
 
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+    r"(?:[aeiouy]{1,3})(?:ch|ng|nh|[cmnpt])?$"
+)
+
+
+def is_syllable(folded: str) -> bool:
+    """Whether a folded syllable is shaped like Vietnamese: onset, vowels, coda.
+
+    >>> is_syllable("phim"), is_syllable("nghieng"), is_syllable("hiemm"), is_syllable("tee")
+    (True, True, False, False)
+    """
+    return bool(_SYLLABLE.match(folded)) and not re.search(r"(.)\1", folded)
+
+
 def folded_syllables(text: str) -> list[str]:
     return [fold_diacritics(s) for s in syllables(text)]
 

@@ -36,6 +36,7 @@ from hoidap.vntext import (
     expand_abbreviations,
     fold_diacritics,
     folded_syllables,
+    is_syllable,
     strip_markdown,
     syllables,
 )
@@ -56,6 +57,15 @@ _EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
 _MAX_LIST_CHARS = 1100
 _MAX_ITEM_CHARS = 800
 _MAX_UNIT_CHARS = 420
+# From this many chunks a collection counts as large for typo correction (the five ward plans
+# make ~100 chunks, the six cited laws ~1,600, the 24 laws ~5,000).
+LARGE_COLLECTION_CHUNKS = 1000
+PROVISION_PRIOR = 0.25
+_ARTICLE_PATH = re.compile(r"^Điều\s+\d+")
+
+
+def _is_provision(chunk: Chunk) -> bool:
+    return any(_ARTICLE_PATH.match(part) for part in chunk.section_path)
 
 
 @dataclass
@@ -123,6 +133,7 @@ class Composer:
         self.lexical = lexical
         self.identities = identities
         self.max_sentences = max_sentences
+        self.large_collection = len(chunks) >= LARGE_COLLECTION_CHUNKS
         self.chunks_by_doc: dict[str, list[Chunk]] = {}
         for chunk in chunks:
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
@@ -167,12 +178,18 @@ class Composer:
         return sum(w for t, w in weights.items() if t in present) / total
 
     def unknown_terms(self, question: Question) -> list[str]:
-        """Meaningful question syllables the corpus never uses, even allowing one typo."""
+        """Meaningful question syllables the corpus never uses, even allowing one typo.
+
+        In a large collection a well-formed syllable ("phim", "trọt") is a word, not a typo: nearly
+        every syllable is one edit from a known one there ("phim" → "phi"), and everyday words
+        ("trước", "buổi") are all present, so only malformed ones ("hiemm", "tee") are corrected.
+        A small collection (a ward's few plans) lacks many everyday words, so any near one counts."""
         corrected = self.lexical.correct_terms(list(question.content_terms))
+        known = self.lexical.document_frequencies
         return [
             t
             for t, c in zip(question.content_terms, corrected, strict=True)
-            if c not in self.lexical.document_frequencies
+            if (c not in known or (c != t and self.large_collection and is_syllable(t)))
             and not t.isdigit()
             and len(t) > 1
             and t not in COLLOQUIAL_WORDS  # "facebook", "online": their document wording was added
@@ -242,7 +259,10 @@ class Composer:
         for rank, hit in enumerate(hits[:limit]):
             if hit.chunk.kind in ("header", "signature"):
                 continue  # identity blocks answer metadata questions, not content questions
-            for chunk, prior in [(hit.chunk, 0.1 / (1 + rank))] + [
+            # A law's provision is self-contained and retrieval ranked it whole (dense and lexical
+            # agreeing on the article): its rank weighs more than a plan item's.
+            weight = PROVISION_PRIOR if _is_provision(hit.chunk) else 0.1
+            for chunk, prior in [(hit.chunk, weight / (1 + rank))] + [
                 (sibling, 0.05 / (1 + rank)) for sibling in self._siblings(hit.chunk)
             ]:
                 if chunk.chunk_id in seen:

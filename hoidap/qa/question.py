@@ -46,7 +46,7 @@ STOPWORDS = frozenset(
     ve de do nay ay vay a oi nhe ha hay hoac phai dung can se da dang ra len tai theo mot moi lam
     minh toi ban em anh chi oi xin hoi cho biet giup biet muon hoi vui long duoc khong nhi
     van ban tai lieu noi quy dinh thuc hien gom
-    giong chenh lech nhau sanh""".split()  # comparison words: "giống nhau", "chênh lệch", "so sánh"
+    giong chenh lech nhau sanh luon rat""".split()  # comparison words: "giống nhau", "chênh lệch", "so sánh"
 )
 
 
