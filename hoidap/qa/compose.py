@@ -60,12 +60,6 @@ _MAX_UNIT_CHARS = 420
 # From this many chunks a collection counts as large for typo correction (the five ward plans
 # make ~100 chunks, the six cited laws ~1,600, the 24 laws ~5,000).
 LARGE_COLLECTION_CHUNKS = 1000
-PROVISION_PRIOR = 0.25
-_ARTICLE_PATH = re.compile(r"^Điều\s+\d+")
-
-
-def _is_provision(chunk: Chunk) -> bool:
-    return any(_ARTICLE_PATH.match(part) for part in chunk.section_path)
 
 
 @dataclass
@@ -259,10 +253,7 @@ class Composer:
         for rank, hit in enumerate(hits[:limit]):
             if hit.chunk.kind in ("header", "signature"):
                 continue  # identity blocks answer metadata questions, not content questions
-            # A law's provision is self-contained and retrieval ranked it whole (dense and lexical
-            # agreeing on the article): its rank weighs more than a plan item's.
-            weight = PROVISION_PRIOR if _is_provision(hit.chunk) else 0.1
-            for chunk, prior in [(hit.chunk, weight / (1 + rank))] + [
+            for chunk, prior in [(hit.chunk, 0.1 / (1 + rank))] + [
                 (sibling, 0.05 / (1 + rank)) for sibling in self._siblings(hit.chunk)
             ]:
                 if chunk.chunk_id in seen:
