@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hoidap.api.commands import serve
 from hoidap.bot.commands import bot_app
@@ -22,6 +21,7 @@ from hoidap.index.store import IndexNotReady, open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.limits import ParseLimits
 from hoidap.ingest.pipeline import Ingestor
+from hoidap.ingest.progress import EmbeddingProgress, file_line
 from hoidap.ingest.sandbox import SandboxLoader
 from hoidap.propaganda import commands as propaganda_commands
 from hoidap.qa.schemas import AskResponse
@@ -72,22 +72,18 @@ def ingest(
         settings.dense_flat_max_vectors,
         loader=SandboxLoader(ParseLimits.from_settings(settings)),  # same bounds as uploads
     )
-    with Progress(
-        TextColumn("Đang nhúng các đoạn văn bản"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("embed", total=None)
+    # A line per file and a running count with the time left, on a terminal or in a log alike.
+    def on_file(position: int, total: int, source: str, status: str) -> None:
+        err_console.print(file_line(position, total, source, status), highlight=False)
 
-        def on_progress(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        report = ingestor.ingest(
-            paths, prune=prune, rebuild=rebuild, max_file_bytes=settings.max_file_bytes, progress=on_progress
-        )
+    report = ingestor.ingest(
+        paths,
+        prune=prune,
+        rebuild=rebuild,
+        max_file_bytes=settings.max_file_bytes,
+        progress=EmbeddingProgress(lambda line: err_console.print(line, highlight=False)),
+        on_file=on_file,
+    )
     for _source, reason in report.failed:
         err_console.print(f"[red]✗[/] {reason}", highlight=False)
     summary = (
@@ -117,7 +113,8 @@ def print_answer(response: AskResponse) -> None:
     console.print(f"[bold]{heading}[/]", highlight=False)
     for citation in response.citations:
         number = f" — số {citation.doc_number}" if citation.doc_number else ""
-        console.print(f"[bold][{citation.n}][/] {citation.title}{number}", highlight=False)
+        name = citation.label or f"{citation.title}{number}"
+        console.print(f"[bold][{citation.n}][/] {name}", highlight=False)
         console.print(f"    Mục: {citation.section}  ·  Tệp: {citation.source}", highlight=False, style="dim")
         quote = citation.quote if len(citation.quote) <= 700 else citation.quote[:700] + " …"
         for line in quote.splitlines():

@@ -41,13 +41,20 @@ class DocumentMetadata(BaseModel):
     signer_position: str | None = None  # "PHÓ BÍ THƯ"
     signer_authority: str | None = None  # "T/M BAN THƯỜNG VỤ"
     references: list[DocumentReference] = Field(default_factory=list)
+    # "có hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2021": ISO date, or the words when it is
+    # stated relative to signing ("ký").
+    effective_date: str | None = None
 
 
 class SectionNode(BaseModel):
     """One node of a document's structure tree. Offsets index into ``Document.text``."""
 
     label: str  # "II. MỤC TIÊU", "1. Mục tiêu đến năm 2030", "e)", "Nơi nhận:"
-    kind: Literal["root", "part", "item", "subitem", "letter", "paren", "bullet", "block"]
+    kind: Literal[
+        "root", "part", "item", "subitem", "letter", "paren", "bullet", "block",
+        # documents written in articles: Chương › Mục › Tiểu mục › Điều › khoản › điểm
+        "chapter", "section", "subsection", "article", "clause", "point",
+    ]
     start: int
     end: int
     heading_end: int  # end offset of the heading line (start..heading_end is the heading)

@@ -17,8 +17,10 @@ _MARKDOWN_ARTEFACT = re.compile(r"\*+")
 
 # Document numbers as written in party and state documents: "72-NQ/TW", "307-CV/ĐU",
 # "06-CTr/TU", "25/CT-TTg", "282/NQ-CP", "1380-CV/TU", "30-KH/BTGDVTU".
+# Legal normative documents carry the year: "30/2020/NĐ-CP", "12/2023/TT-BYT", "68/2020/QH14".
 DOC_NUMBER_PATTERN = re.compile(
-    r"\b\d{1,5}\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,7}(?:\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,10}){1,2}\b"
+    r"\b\d{1,5}(?:/\d{4}\s?/\s?[A-ZĐ][A-Za-zĐđ]{0,7}\d{0,2}(?:\s?-\s?[A-ZĐ][A-Za-zĐđ]{0,10})?"
+    r"|\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,7}(?:\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]{0,10}){1,2})\b"
 )
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+", re.UNICODE)
 
@@ -47,6 +49,11 @@ DOC_NUMBER_CODES: dict[str, str] = {
 # Abbreviations in running text and in questions. Keys are upper case.
 ABBREVIATIONS: dict[str, str] = {
     "BHYT": "bảo hiểm y tế",
+    "BLDS": "bộ luật dân sự",
+    "BLHS": "bộ luật hình sự",
+    "BLLĐ": "bộ luật lao động",
+    "BLTTDS": "bộ luật tố tụng dân sự",
+    "BLTTHS": "bộ luật tố tụng hình sự",
     "BHXH": "bảo hiểm xã hội",
     "UBND": "ủy ban nhân dân",
     "HĐND": "hội đồng nhân dân",
@@ -212,6 +219,21 @@ def syllables(text: str) -> list[str]:
     ['y', 'tế', 'ở', '98%', 'dân', 'số']
     """
     return [m.group(0) for m in _WORD.finditer(normalize_text(text).lower())]
+
+
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+    r"(?:[aeiouy]{1,3})(?:ch|ng|nh|[cmnpt])?$"
+)
+
+
+def is_syllable(folded: str) -> bool:
+    """Whether a folded syllable is shaped like Vietnamese: onset, vowels, coda.
+
+    >>> is_syllable("phim"), is_syllable("nghieng"), is_syllable("hiemm"), is_syllable("tee")
+    (True, True, False, False)
+    """
+    return bool(_SYLLABLE.match(folded)) and not re.search(r"(.)\1", folded)
 
 
 def folded_syllables(text: str) -> list[str]:

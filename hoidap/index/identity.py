@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from hoidap.domain import Document
-from hoidap.vntext import fold_diacritics
+from hoidap.profile import document_types, question_setting
+from hoidap.vntext import expand_abbreviations, fold_diacritics
 
 _PLACE = re.compile(
     r"(?:phường|xã|thị trấn|P\.|thành phố|Thành phố|Thành ủy|tỉnh|Tỉnh ủy|quận|huyện|Thủ đô|Trung tâm Y tế)\s+"
@@ -18,12 +19,18 @@ _PLACE = re.compile(
 )
 # Capitalised words that follow "phường"/"Thành ủy" without being a place name.
 _NOT_PLACE_WORDS = {"Thực", "Thường", "Ban", "Ủy", "Uỷ", "Đảng", "Nhân", "Về", "Trung", "Chính", "Bộ", "Các", "Kế", "Chương"}
+# Short references typed by people ("NQ 72", "nghị quyết số 72", "NĐ 30"): type names and codes
+# from the document profile, each mapped to its folded code.
+_CODES = {
+    **{t.folded: fold_diacritics(t.code).lower() for t in document_types() if t.code and t.name in question_setting("numbered_types")},
+    **{fold_diacritics(c).lower(): fold_diacritics(c).lower() for c in question_setting("short_codes")},
+}
 _SHORT_REFERENCE = re.compile(
-    r"\b(nq|nghi quyet|ct|chi thi|ctr|chuong trinh(?: hanh dong)?|cv|cong van|kh|ke hoach|kl|ket luan)"
-    r"\s*(?:so\s*)?(\d{1,4})\b"
+    rf"\b({'|'.join(re.escape(k) for k in sorted(_CODES, key=len, reverse=True))})\s*(?:so\s*)?(\d{{1,4}})\b"
 )
-_CODES = {"nghi quyet": "nq", "chi thi": "ct", "chuong trinh": "ctr", "chuong trinh hanh dong": "ctr",
-          "cong van": "cv", "ke hoach": "kh", "ket luan": "kl"}  # fmt: skip
+# Types named by a short title of their own: "Luật Giáo dục" in a question picks that law.
+_TITLED = frozenset({"Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh"})
+_MAX_TITLE_WORDS = 10
 
 
 def _fold(text: str) -> str:
@@ -35,16 +42,31 @@ def document_keys(document: Document) -> set[str]:
     keys: set[str] = set()
     if document.metadata.place:
         keys.add(_fold(re.sub(r"^(P\.|X\.|TP\.)\s*", "", document.metadata.place)))
-    for match in _PLACE.finditer(document.text):
+    # A law speaks of places in general ("thành phố trực thuộc trung ương"): its title names it.
+    place_names = [] if document.metadata.doc_type in _TITLED else _PLACE.finditer(document.text)
+    for match in place_names:
         if match.group(1).split()[0] not in _NOT_PLACE_WORDS:
             keys.add(_fold(match.group(1)))
     numbers = [document.metadata.number] if document.metadata.number else []
     numbers += [reference.number for reference in document.metadata.references]
     for number in numbers:
-        match = re.match(r"(\d+)\s*[-/]\s*([A-Za-zĐđ]+)", number)
+        match = re.match(r"(\d+)(?:/\d{4})?\s*[-/]\s*([A-Za-zĐđ]+)", number)
         if match:
             keys.add(f"{fold_diacritics(match.group(2)).lower()} {int(match.group(1))}")
     return keys
+
+
+def _plain(text: str) -> str:
+    """Folded, lower case, punctuation dropped: "Luật Phòng, chống ma túy" → "luat phong chong ma tuy"."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold_diacritics(text).lower()).split())
+
+
+def title_key(document: Document) -> str | None:
+    """A law's short title as a key ("luat giao duc"), for laws, codes and ordinances only."""
+    meta = document.metadata
+    if meta.doc_type in _TITLED and meta.title and len(meta.title.split()) <= _MAX_TITLE_WORDS:
+        return _plain(meta.title)
+    return None
 
 
 def question_keys(question: str) -> set[str]:
@@ -77,6 +99,7 @@ def ward_names(document: Document) -> set[str]:
 class DocumentIdentities:
     def __init__(self, documents: dict[str, Document]) -> None:
         self._keys = {doc_id: document_keys(d) for doc_id, d in documents.items()}
+        self._titles = {doc_id: key for doc_id, d in documents.items() if (key := title_key(d))}
         self._wards = set().union(*(ward_names(d) for d in documents.values())) if documents else set()
 
     def ward_terms(self, question: str) -> set[str]:
@@ -103,6 +126,13 @@ class DocumentIdentities:
         """Documents named by the question, when it names some but not all of them."""
         keys = question_keys(question)
         folded = _fold(question)
+        plain = _plain(expand_abbreviations(question))
+        # "Theo Luật Giáo dục năm 2019, …": the law's own title names it outright.
+        titled = {doc_id for doc_id, key in self._titles.items() if re.search(rf"\b{re.escape(key)}\b", plain)}
+        if titled and len(titled) < len(self._keys):
+            # The longest title wins: "Bộ luật dân sự" over a law whose title it contains.
+            longest = max(len(self._titles[d]) for d in titled)
+            return {d for d in titled if len(self._titles[d]) == longest}
         matches: dict[str, int] = {}
         for doc_id, doc_keys in self._keys.items():
             hits = 0

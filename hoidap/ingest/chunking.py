@@ -21,6 +21,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(rf"(?<=[.!?;:])\s+(?=[{UPPERCASE_LETTERS}0-9\-+*(“\"])")
 _MIN_INTRO_CHARS = 60
 _BULLET_START = re.compile(r"^[-+•*]\s")
+_ARTICLE_LABEL = re.compile(r"^Điều\s+\d+")
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,9 @@ class Chunker:
             if span:
                 out.append((kind, path, span))
             return
+        if node.kind in ("article", "clause") and node.children:
+            self._collect_provisions(text, node, path, out)
+            return
         intro_end = node.children[0].start if node.children else node.end
         intro = _trimmed(text, node.start, intro_end)
         if intro and (not node.children or intro.end - node.heading_end >= _MIN_INTRO_CHARS):
@@ -232,6 +236,49 @@ class Chunker:
                 out.append(("body", path, group))
         for child in node.children:
             self._collect(text, child, (*path, child.label), out)
+
+    def _collect_provisions(
+        self,
+        text: str,
+        node: SectionNode,
+        path: tuple[str, ...],
+        out: list[tuple[str, tuple[str, ...], Span]],
+    ) -> None:
+        """An article too long for one chunk: its clauses (or a clause's points) grouped in order
+        up to ``max_chars``, the article's lead-in ("Điều 2. Giải thích từ ngữ\nTrong Luật này,
+        …:") kept with the first group; an over-long clause is split the same way on its points.
+        The article heading travels in every chunk's search text through the section path."""
+        group: Span | None = None
+        marks: list[str] = []
+
+        def flush() -> None:
+            nonlocal group, marks
+            if group is not None:
+                label = marks[0] if len(marks) == 1 else ""
+                if len(marks) > 1:
+                    first, last = marks[0], marks[-1].split(" ", 1)[-1]
+                    label = f"{first}–{last}"
+                out.append(("body", (*path, label) if label else path, group))
+            group, marks = None, []
+
+        intro = _trimmed(text, node.start, node.children[0].start)
+        if intro:
+            group = intro
+        for child in node.children:
+            span = _trimmed(text, child.start, child.end)
+            if span is None:
+                continue
+            if span.end - span.start > self.max_chars:
+                flush()
+                self._collect(text, child, (*path, child.label), out)
+                continue
+            if group is not None and span.end - group.start <= self.max_chars:
+                group = Span(group.start, span.end)
+            else:
+                flush()
+                group = span
+            marks.append(child.label)
+        flush()
 
     @staticmethod
     def _search_text(document: Document, label: str, kind: str, path: tuple[str, ...], text: str) -> str:
@@ -256,6 +303,11 @@ def dense_passage(chunk: Chunk, max_chars: int = 700) -> str:
     heading = chunk.section_path[-1] if chunk.section_path else ""
     body = strip_markdown(chunk.text)
     text = body if not heading or body.startswith(heading.rstrip(" …")) else f"{heading}\n{body}"
+    if chunk.kind == "body" and any(_ARTICLE_LABEL.match(p) for p in chunk.section_path):
+        # A provision of a law or decree: the document's name and the article heading lead
+        # ("Luật Cư trú. Điều 8. Điều kiện đăng ký thường trú › khoản 2"), since a clause alone
+        # rarely says which law or topic it belongs to.
+        text = f"{chunk.search_text.split(chr(10), 1)[0]}\n{body}"
     if chunk.kind in ("header", "signature", "recipients"):
         text = chunk.search_text
     if len(text) <= max_chars:

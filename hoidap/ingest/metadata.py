@@ -35,75 +35,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from hoidap.domain import DocumentMetadata, DocumentReference
+from hoidap.profile import cues, type_by_code, type_names
 from hoidap.vntext import fold_diacritics, normalize_tone_placement, strip_markdown
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary
 # --------------------------------------------------------------------------------------------
 
-# Longest first, so "CHƯƠNG TRÌNH HÀNH ĐỘNG" wins over a shorter type.
-_DOC_TYPES = (
-    "Chương trình hành động",
-    "Nghị quyết",
-    "Chỉ thị",
-    "Kế hoạch",
-    "Công văn",
-    "Thông báo",
-    "Quyết định",
-    "Báo cáo",
-    "Kết luận",
-    "Hướng dẫn",
-    "Quy định",
-    "Tờ trình",
-)
-
-# The type code inside a document number ("307-CV/ĐU", "12/QĐ-UBND"), upper-cased.
-_TYPE_BY_CODE = {
-    "CV": "Công văn",
-    "KH": "Kế hoạch",
-    "NQ": "Nghị quyết",
-    "CT": "Chỉ thị",
-    "CTR": "Chương trình hành động",
-    "QĐ": "Quyết định",
-    "TB": "Thông báo",
-    "BC": "Báo cáo",
-    "KL": "Kết luận",
-    "HD": "Hướng dẫn",
-    "QĐI": "Quy định",
-    "TTR": "Tờ trình",
-}
-
-# Words that introduce a cited document; longest first ("Chương trình hành động" before
-# "Chương trình").
-_REFERENCE_KINDS = (
-    "Chương trình hành động",
-    "Chương trình",
-    "Nghị quyết",
-    "Nghị định",
-    "Chỉ thị",
-    "Công văn",
-    "Kết luận",
-    "Kế hoạch",
-    "Quyết định",
-    "Thông báo",
-    "Thông tư",
-    "Thông tri",
-    "Hướng dẫn",
-    "Báo cáo",
-    "Quy định",
-    "Quy chế",
-    "Đề án",
-    "Tờ trình",
-    "Luật",
-)
+# Types, codes and the motto come from the document profile (hoidap/data/document_profile.toml),
+# longest type name first, so "CHƯƠNG TRÌNH HÀNH ĐỘNG" wins over "CHƯƠNG TRÌNH".
+_DOC_TYPES = type_names()
+_REFERENCE_KINDS = type_names()
 _KIND_BY_LOWER = {kind.lower(): kind for kind in _REFERENCE_KINDS}
 
 # National motto lines of the header, compared without diacritics ("HOÀ" and "HÒA" alike).
-_MOTTO_LINES = {
-    "DANG CONG SAN VIET NAM",
-    "CONG HOA XA HOI CHU NGHIA VIET NAM",
-    "DOC LAP - TU DO - HANH PHUC",
-}
+_MOTTO_LINES = set(cues("motto"))
 
 # Caps header lines that open a new body; any other caps line continues the previous one
 # ("ỦY BAN NHÂN DÂN" + "THÀNH PHỐ HÀ NỘI" is one body). Matched after tone normalisation, so
@@ -113,6 +59,9 @@ _BODY_HEADS = re.compile(
     r"SỞ|BỘ|VĂN PHÒNG|TRUNG TÂM|PHÒNG|MẶT TRẬN|CÔNG AN|CHÍNH PHỦ|QUỐC HỘI|HỘI|ĐOÀN|TRƯỜNG|BỆNH VIỆN|"
     r"CỤC|TỔNG CỤC)\b"
 )
+
+# The body or officer that enacts a decision, on its own line between title and preamble.
+_ENACTING_BODY = re.compile(rf"^(?:CHỦ TỊCH|BỘ TRƯỞNG|GIÁM ĐỐC|{_BODY_HEADS.pattern[2:-3]})\b")
 
 # Administrative units: the words after them are a place name ("phường Đồ Sơn").
 _ADMIN_UNITS = {"phường", "xã", "quận", "huyện", "tỉnh", "thị xã", "thị trấn", "thành phố"}
@@ -128,11 +77,11 @@ _VOWELS = set("aeiouyăâêôơư")
 
 # A document number: party style "72-NQ/TW", "06-CTr/TU"; state style "282/NQ-CP", "25/CT-TTg";
 # with a year "117/2020/NĐ-CP". The first code segment is the document type.
-_NUMBER = r"\d{1,5}(?:/\d{4})?\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]*(?:[-/][A-ZĐ][A-Za-zĐđ0-9]*)*"
+_NUMBER = r"\d{1,5}(?:/\d{4})?\s?[-/]\s?[A-ZĐ][A-Za-zĐđ]*\d{0,2}(?:[-/][A-ZĐ][A-Za-zĐđ0-9]*)*"
 
 # "Số 307-CV/ĐU", "Số: 12/QĐ-UBND", and blank numbers "Số -CV/BXDD", "Số - KH/ĐU".
 _NUMBER_LINE = re.compile(
-    r"^[\s*_]*(?P<raw>Số\s*:?\s*(?P<value>\d{0,5}(?:/\d{4})?\s*[-/]\s*[A-ZĐ][A-Za-zĐđ]*"
+    r"^[\s*_]*(?P<raw>Số\s*:?\s*(?P<value>\d{0,5}(?:/\d{4})?\s*[-/]\s*[A-ZĐ][A-Za-zĐđ]*\d{0,2}"
     r"(?:\s*[-/]\s*[A-ZĐ][A-Za-zĐđ0-9]*)*))"
 )
 
@@ -168,6 +117,8 @@ _REFERENCE_DATE = re.compile(
     r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))"
 )
 
+_EFFECTIVE = [re.compile(cue, re.IGNORECASE) for cue in cues("effective")]
+_MAX_LEADING_TITLE_CHARS = 200
 _MAX_HEADER_LINES = 40
 _MAX_TITLE_LINE_CHARS = 500
 _MAX_SIGNATURE_LINES = 8
@@ -198,6 +149,9 @@ def extract_metadata(text: str) -> DocumentMetadata:
     place, iso_date, precision, date_text = _date_line(raw_lines)
     type_index, type_line = _type_line(header)
     doc_type = type_line or _type_from_number(number_raw) or _type_from_subject(header)
+    leading_type, leading_title = _leading_title(clean_lines)
+    if type_line is None and leading_type:
+        doc_type = leading_type
     authority, position, signer = _signature(clean_lines)
 
     return DocumentMetadata(
@@ -213,13 +167,14 @@ def extract_metadata(text: str) -> DocumentMetadata:
             or _issuer_from_preamble(clean_lines, end)
             or _issuer_from_authority(authority)
         ),
-        title=_typed_title(header, type_index, type_line) or _subject_title(header),
+        title=_typed_title(header, type_index, type_line) or _subject_title(header) or leading_title,
         recipients=_recipients(header),
         cc=_cc(clean_lines),
         signer_name=signer,
         signer_position=position,
         signer_authority=authority,
         references=_references(text, number),
+        effective_date=_effective_date(text),
     )
 
 
@@ -328,7 +283,38 @@ def _type_from_number(number_raw: str | None) -> str | None:
     if not number_raw:
         return None
     code = re.search(r"[-/]\s*([A-ZĐ][A-Za-zĐđ]*)", number_raw)
-    return _TYPE_BY_CODE.get(code.group(1).upper()) if code else None
+    found = type_by_code(code.group(1)) if code else None
+    return found.name if found else None
+
+
+def _leading_title(clean_lines: list[str]) -> tuple[str | None, str | None]:
+    """A document whose first line is its name, as law collections are kept: ``Luật Cư trú``,
+    ``Bộ luật dân sự``, ``Nghị định về …`` → (type, title). Other first lines → (None, None)."""
+    first = next((line for line in clean_lines if line), "")
+    if not first or len(first) > _MAX_LEADING_TITLE_CHARS or first.endswith((":", ".", ";")):
+        return None, None
+    for name in _DOC_TYPES:
+        if first == name or first.startswith(name + " "):
+            return name, first
+    return None, None
+
+
+def _effective_date(text: str) -> str | None:
+    """When the document takes effect, if it says so: ``có hiệu lực thi hành từ ngày 01 tháng 7
+    năm 2021`` → ``2021-07-01``; ``có hiệu lực kể từ ngày ký`` → ``ký``."""
+    for cue in _EFFECTIVE:
+        match = cue.search(text)
+        if not match:
+            continue
+        when = match.group("date")
+        if when.startswith("ký"):
+            return "ký"
+        numbers = re.findall(r"\d+", when)
+        if len(numbers) == 3:
+            iso, _ = _iso_date(numbers[2], numbers[1], numbers[0])
+            if iso:
+                return iso
+    return None
 
 
 def _type_from_subject(header: _Header) -> str | None:
@@ -410,6 +396,10 @@ def _typed_title(header: _Header, type_index: int | None, doc_type: str | None) 
             continue
         if _is_title_stop(line):
             break
+        if parts and _is_caps_line(line) and not _is_caps_line(parts[-1]) and _ENACTING_BODY.match(
+            normalize_tone_placement(line)
+        ):
+            break  # "Về việc …" / "ỦY BAN NHÂN DÂN PHƯỜNG X": the body that decides, not the title
         parts.append(_org_case(line, capitalise_first=False) if _is_caps_line(line) else line)
     if not parts:
         return None

@@ -25,8 +25,10 @@ from hoidap.ingest.metadata import extract_metadata
 from hoidap.ingest.structure import parse_sections
 
 ProgressCallback = Callable[[int, int], None]
+# (position, total files, source, status: added / updated / unchanged / failed)
+FileCallback = Callable[[int, int, str, str], None]
 # Bump when structure parsing, metadata rules or chunking change: existing indexes are rebuilt.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 
 @dataclass
@@ -142,6 +144,7 @@ class Ingestor:
         remove_sources: Sequence[str] = (),
         max_file_bytes: int = 20 * 1024 * 1024,
         progress: ProgressCallback | None = None,
+        on_file: FileCallback | None = None,
     ) -> IngestReport:
         report = IngestReport()
         previous = self._previous(rebuild)
@@ -150,36 +153,73 @@ class Ingestor:
         kept: dict[str, Document] = {}
         fresh: list[Document] = []
 
-        for source, path in collect_files(inputs):
+        files = collect_files(inputs)
+        for position, (source, path) in enumerate(files, start=1):
+            status = self._ingest_file(source, path, old_docs, kept, fresh, report, max_file_bytes)
             seen.add(source)
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                report.failed.append((source, f"{path}: định dạng không hỗ trợ ({path.suffix or 'không có đuôi'})"))
-                if source in old_docs:
-                    kept[source] = old_docs[source]
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                report.failed.append((source, f"{path}: không đọc được tệp ({error})"))
-                if source in old_docs:
-                    kept[source] = old_docs[source]
-                continue
-            digest = content_hash(data)
-            old = old_docs.get(source)
-            if old is not None and old.content_hash == digest:
-                kept[source] = old
-                report.unchanged.append(source)
-                continue
-            try:
-                document = build_document(source, self.loader(path, max_file_bytes), digest)
-            except LoadError as error:
-                report.failed.append((source, str(error)))
-                if old is not None:
-                    kept[source] = old  # nothing already indexed is lost
-                continue
-            fresh.append(document)
-            (report.updated if old is not None else report.added).append(source)
+            if on_file:
+                on_file(position, len(files), source, status)
+        self._finish(previous, old_docs, seen, kept, fresh, report, prune, remove_sources)
+        previous = None if report.rebuilt else previous
+        if not report.changed and previous is not None:
+            report.documents = len(previous.documents)
+            report.chunks = len(previous.chunks)
+            report.index_version = previous.version
+            return report
+        return self._write(previous, kept, fresh, report, progress)
 
+    def _ingest_file(
+        self,
+        source: str,
+        path: Path,
+        old_docs: dict[str, Document],
+        kept: dict[str, Document],
+        fresh: list[Document],
+        report: IngestReport,
+        max_file_bytes: int,
+    ) -> str:
+        """Load and parse one file into ``fresh`` (or keep its indexed version in ``kept``)."""
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            report.failed.append((source, f"{path}: định dạng không hỗ trợ ({path.suffix or 'không có đuôi'})"))
+            if source in old_docs:
+                kept[source] = old_docs[source]
+            return "failed"
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            report.failed.append((source, f"{path}: không đọc được tệp ({error})"))
+            if source in old_docs:
+                kept[source] = old_docs[source]
+            return "failed"
+        digest = content_hash(data)
+        old = old_docs.get(source)
+        if old is not None and old.content_hash == digest:
+            kept[source] = old
+            report.unchanged.append(source)
+            return "unchanged"
+        try:
+            document = build_document(source, self.loader(path, max_file_bytes), digest)
+        except LoadError as error:
+            report.failed.append((source, str(error)))
+            if old is not None:
+                kept[source] = old  # nothing already indexed is lost
+            return "failed"
+        fresh.append(document)
+        (report.updated if old is not None else report.added).append(source)
+        return "updated" if old is not None else "added"
+
+    def _finish(
+        self,
+        previous: LoadedIndex | None,
+        old_docs: dict[str, Document],
+        seen: set[str],
+        kept: dict[str, Document],
+        fresh: list[Document],
+        report: IngestReport,
+        prune: bool,
+        remove_sources: Sequence[str],
+    ) -> None:
+        """Removals, a rebuild when the rules changed, and unique ids for fresh documents."""
         for source, old in old_docs.items():
             if source in seen:
                 continue
@@ -191,17 +231,18 @@ class Ingestor:
             # The index was cut by other rules: every kept document is parsed again from its
             # stored text (so documents whose files are gone are not lost) and re-embedded.
             fresh.extend(build_document(d.source, d.text, d.content_hash) for d in kept.values())
-            kept = {}
-            previous = None
+            kept.clear()
             report.rebuilt = True
         _give_unique_ids(kept, fresh)
 
-        if not report.changed and previous is not None:
-            report.documents = len(previous.documents)
-            report.chunks = len(previous.chunks)
-            report.index_version = previous.version
-            return report
-
+    def _write(
+        self,
+        previous: LoadedIndex | None,
+        kept: dict[str, Document],
+        fresh: list[Document],
+        report: IngestReport,
+        progress: ProgressCallback | None,
+    ) -> IngestReport:
         documents, chunks, vectors = self._assemble(previous, kept, fresh, progress)
         manifest = self.store.write(
             documents,

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from hoidap.domain import SectionNode
+from hoidap.profile import heading_levels, level_label
 from hoidap.vntext import strip_markdown
 
 HEADER_LABEL = "Thông tin văn bản"
@@ -20,14 +21,20 @@ PREAMBLE_LABEL = "Phần mở đầu"
 RECIPIENTS_LABEL = "Nơi nhận"
 SIGNATURE_LABEL = "Chữ ký"
 
-_ROMAN = r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+# Heading levels come from the document profile (hoidap/data/document_profile.toml). Plans and
+# letters: "I." › "1." › "1.1." › "a)"; documents written in articles (laws, decrees, decisions):
+# Phần › Chương › Mục › Tiểu mục › Điều › khoản "1." › điểm "a)". The plan rules are tried in
+# file order ("1.1." before "1."); their depths are fixed: part 1, item 2, subitem 3, letter 4.
+_PLAN_DEPTHS = {"part": 1, "item": 2, "subitem": 3, "letter": 4}
 _HEADING_RULES: list[tuple[str, int, re.Pattern[str]]] = [
-    ("part", 1, re.compile(rf"^(?=[IVXL])({_ROMAN})\.\s+\S")),
-    # (?!\d): "1.000 người …" is a number with a thousands separator, not item 1.0.
-    ("subitem", 3, re.compile(r"^(\d{1,2})\.(\d{1,2})(?!\d)\.?(?:\d{1,2}(?!\d)\.?)?\s+\S")),
-    ("item", 2, re.compile(r"^(\d{1,2})\.\s+\S")),
-    ("letter", 4, re.compile(r"^([a-zđ])\)\s+\S")),
+    (level.kind, _PLAN_DEPTHS[level.kind], level.pattern) for level in heading_levels("plan")
 ]
+_LEGAL_RULES: list[tuple[str, int, re.Pattern[str]]] = [
+    (level.kind, level.depth, level.pattern) for level in heading_levels("legal")
+]
+_ARTICLE = next(level.pattern for level in heading_levels("legal") if level.kind == "article")
+# Two article lines make a document one written in articles (a law, a decree, a decision).
+_MIN_ARTICLES = 2
 # "X. Tân Dân, ngày 15 tháng 3 năm 2025": a commune's place-date line ("X." = xã), not part X.
 _PLACE_DATE_LINE = re.compile(r"^[^,]{1,60},\s*ngày\b.*\btháng\b.*\bnăm\s+\d{4}\.?$")
 _RECIPIENTS_BLOCK = re.compile(r"^Nơi nhận\s*:", re.IGNORECASE)
@@ -57,7 +64,22 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-def classify_heading(line: str) -> tuple[str, int] | None:
+def layout_of(text: str) -> str:
+    """``legal`` for a document written in articles ("Điều 1. …" lines), else ``plan``.
+
+    >>> layout_of("Luật Cư trú\n\nĐiều 1. Phạm vi điều chỉnh\n…\nĐiều 2. Giải thích từ ngữ")
+    'legal'
+    """
+    count = 0
+    for raw in text.split("\n"):
+        if _ARTICLE.match(strip_markdown(raw).strip()):
+            count += 1
+            if count >= _MIN_ARTICLES:
+                return "legal"
+    return "plan"
+
+
+def classify_heading(line: str, layout: str = "plan") -> tuple[str, int] | None:
     """Kind and depth of a heading line, or None for ordinary text.
 
     >>> classify_heading("II. MỤC TIÊU")
@@ -66,11 +88,13 @@ def classify_heading(line: str) -> tuple[str, int] | None:
     ('subitem', 3)
     >>> classify_heading("e) Đến năm 2030 độ bao phủ bảo hiểm y tế toàn dân đạt 98% trở lên")
     ('letter', 4)
+    >>> classify_heading("Điều 8. Điều kiện đăng ký thường trú", "legal")
+    ('article', 5)
     """
     cleaned = strip_markdown(line).strip()
     if _PLACE_DATE_LINE.match(cleaned):
         return None
-    for kind, depth, pattern in _HEADING_RULES:
+    for kind, depth, pattern in _LEGAL_RULES if layout == "legal" else _HEADING_RULES:
         if pattern.match(cleaned):
             return kind, depth
     return None
@@ -83,6 +107,11 @@ def heading_label(line: str, kind: str) -> str:
     'e)'
     """
     cleaned = re.sub(r"\s+", " ", strip_markdown(line)).strip()
+    if kind in ("clause", "point"):
+        # "2. Cư trú là …" → "khoản 2"; "a) Người bị …" → "điểm a": a path reads
+        # "Điều 2. Giải thích từ ngữ › khoản 2 › điểm a".
+        mark = re.match(r"^([0-9a-zđ]+)", cleaned)
+        return f"{level_label(kind)} {mark.group(1) if mark else ''}".strip()
     if len(cleaned) <= _MAX_LABEL_CHARS and not (kind == "letter" and len(cleaned) > 40):
         return cleaned.rstrip(":")
     if kind == "letter":
@@ -96,13 +125,13 @@ def heading_label(line: str, kind: str) -> str:
     return label.rstrip(",;:.") + " …"
 
 
-def find_header_end(lines: list[Line]) -> int:
+def find_header_end(lines: list[Line], layout: str = "plan") -> int:
     """Offset where the header (issuer, number, date, title, Kính gửi) stops and the body starts."""
     for line in lines:
         cleaned = line.clean
         if not cleaned:
             continue
-        if classify_heading(cleaned) or _RECIPIENTS_BLOCK.match(cleaned):
+        if classify_heading(cleaned, layout) or _RECIPIENTS_BLOCK.match(cleaned):
             return line.start
         if _PREAMBLE_START.match(cleaned) and len(cleaned) >= 80:
             return line.start
@@ -148,8 +177,9 @@ def parse_sections(text: str) -> SectionNode:
     top-level items when a document has no parts), the "Nơi nhận" block and the signature.
     """
     lines = split_lines(text)
+    layout = layout_of(text)
     root = _node("", "root", 0, len(text), 0)
-    header_end = find_header_end(lines)
+    header_end = find_header_end(lines, layout)
     recipients = find_recipients_block(lines)
     body_end = recipients[0] if recipients else len(text)
     signature_start = find_signature_start(lines, recipients[1]) if recipients else None
@@ -160,7 +190,7 @@ def parse_sections(text: str) -> SectionNode:
     stack: list[tuple[int, SectionNode]] = [(0, root)]
     body_lines = [line for line in lines if header_end <= line.start < body_end]
     first_heading = next(
-        (line.start for line in body_lines if line.clean and classify_heading(line.clean)), body_end
+        (line.start for line in body_lines if line.clean and classify_heading(line.clean, layout)), body_end
     )
     if first_heading > header_end and text[header_end:first_heading].strip():
         root.children.append(_node(PREAMBLE_LABEL, "block", header_end, first_heading, header_end))
@@ -168,7 +198,7 @@ def parse_sections(text: str) -> SectionNode:
     for line in body_lines:
         if line.start < first_heading or not line.clean:
             continue
-        classified = classify_heading(line.clean)
+        classified = classify_heading(line.clean, layout)
         if not classified:
             continue
         kind, depth = classified

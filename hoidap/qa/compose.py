@@ -14,10 +14,19 @@ import re
 from dataclasses import dataclass, field, replace
 
 from hoidap.domain import Chunk, Document, DocumentReference, SectionNode
-from hoidap.index.identity import DocumentIdentities, ward_of
+from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
-from hoidap.ingest.chunking import Span, document_label, paragraph_spans
+from hoidap.ingest.chunking import Span, paragraph_spans
+from hoidap.qa import labels
+from hoidap.qa.answerers import (
+    CitedTopicAnswerer,
+    MetadataAnswerer,
+    OutlineAnswerer,
+    PassageAnswerer,
+    ReferencesAnswerer,
+    Router,
+)
 from hoidap.qa.question import Question
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
@@ -27,6 +36,7 @@ from hoidap.vntext import (
     expand_abbreviations,
     fold_diacritics,
     folded_syllables,
+    is_syllable,
     strip_markdown,
     syllables,
 )
@@ -47,6 +57,9 @@ _EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
 _MAX_LIST_CHARS = 1100
 _MAX_ITEM_CHARS = 800
 _MAX_UNIT_CHARS = 420
+# From this many chunks a collection counts as large for typo correction (the five ward plans
+# make ~100 chunks, the six cited laws ~1,600, the 24 laws ~5,000).
+LARGE_COLLECTION_CHUNKS = 1000
 
 
 @dataclass
@@ -114,12 +127,22 @@ class Composer:
         self.lexical = lexical
         self.identities = identities
         self.max_sentences = max_sentences
+        self.large_collection = len(chunks) >= LARGE_COLLECTION_CHUNKS
         self.chunks_by_doc: dict[str, list[Chunk]] = {}
         for chunk in chunks:
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
         # Sentence splitting and term sets depend only on the (read-only) index: computed once
         # per chunk or text, they keep the answer stage to a few milliseconds.
         self._units_cache: dict[tuple[str, bool], list[Span]] = {}
+        self.router = Router(
+            [
+                MetadataAnswerer(self),
+                CitedTopicAnswerer(self),
+                ReferencesAnswerer(self),
+                OutlineAnswerer(self),
+                PassageAnswerer(self),
+            ]
+        )
 
     def warm(self, chunks: list[Chunk]) -> None:
         """Split every chunk into sentences and term sets up front, so the first questions are as
@@ -149,12 +172,18 @@ class Composer:
         return sum(w for t, w in weights.items() if t in present) / total
 
     def unknown_terms(self, question: Question) -> list[str]:
-        """Meaningful question syllables the corpus never uses, even allowing one typo."""
+        """Meaningful question syllables the corpus never uses, even allowing one typo.
+
+        In a large collection a well-formed syllable ("phim", "trọt") is a word, not a typo: nearly
+        every syllable is one edit from a known one there ("phim" → "phi"), and everyday words
+        ("trước", "buổi") are all present, so only malformed ones ("hiemm", "tee") are corrected.
+        A small collection (a ward's few plans) lacks many everyday words, so any near one counts."""
         corrected = self.lexical.correct_terms(list(question.content_terms))
+        known = self.lexical.document_frequencies
         return [
             t
             for t, c in zip(question.content_terms, corrected, strict=True)
-            if c not in self.lexical.document_frequencies
+            if (c not in known or (c != t and self.large_collection and is_syllable(t)))
             and not t.isdigit()
             and len(t) > 1
             and t not in COLLOQUIAL_WORDS  # "facebook", "online": their document wording was added
@@ -251,6 +280,7 @@ class Composer:
 
     # ---------- answers ----------
     def compose(self, question: Question, hits: list[ScoredChunk]) -> Draft:
+        """The router's draft (see :mod:`hoidap.qa.answerers`); refusal is decided after it."""
         if not hits:
             return Draft(answerable=False)
         # "Đồ Sơn yêu cầu tuyên truyền qua những hình thức nào?": the ward's name chose the
@@ -259,25 +289,38 @@ class Composer:
         kept = tuple(t for t in question.content_terms if t not in wards)
         if wards and kept:
             question = replace(question, content_terms=kept)
-        if question.intent in ("signer", "date", "recipients", "issuer", "doc_number", "title") and self._about_identity(
-            question, hits
-        ):
-            draft = self._metadata_answer(question, hits)
-            if draft is not None:
-                return draft
+        _, draft = self.router.route(question, hits)
+        return draft or Draft(answerable=False, refusal="không tìm thấy đoạn văn bản liên quan")
+
+    # ---------- one entry point per kind of answer (called by the answerers) ----------
+    def about_identity(self, question: Question, hits: list[ScoredChunk]) -> bool:
+        return self._about_identity(question, hits)
+
+    def metadata_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        return self._metadata_answer(question, hits)
+
+    def cited_topic_answer(self, question: Question) -> Draft | None:
         external = self._external_subject(question)
         if external is not None and _ASKS_TOPIC.search(question.folded):
-            draft = self._reference_topic_answer(question, external)
-            if draft is not None:
-                return draft
-        if question.intent == "references" and external is None:
-            draft = self._references_answer(question, hits)
-            wanted = named_type(question)  # only a type the question asks for by name
-            if draft is not None and wanted and not self._cites_type(draft, wanted):
-                # "… kết hợp thực hiện kết luận nào": the opening "Thực hiện …" names no conclusion.
-                draft = self._typed_reference_answer(hits, wanted, None, dated=False, question=question)
-            if draft is not None:
-                return draft
+            return self._reference_topic_answer(question, external)
+        return None
+
+    def references_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        if question.intent != "references" or self._external_subject(question) is not None:
+            return None
+        draft = self._references_answer(question, hits)
+        wanted = named_type(question)  # only a type the question asks for by name
+        if draft is not None and wanted and not self._cites_type(draft, wanted):
+            # "… kết hợp thực hiện kết luận nào": the opening "Thực hiện …" names no conclusion.
+            draft = self._typed_reference_answer(hits, wanted, None, dated=False, question=question)
+        return draft
+
+    def outline_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        if _ASKS_ENUMERATION.search(question.folded):
+            return self._outline_answer(question, hits)
+        return None
+
+    def passage_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft:
         return self._content_answer(question, hits)
 
     def _about_identity(self, question: Question, hits: list[ScoredChunk]) -> bool:
@@ -552,7 +595,8 @@ class Composer:
         if document is None:
             return None
         meta = document.metadata
-        label = document_label(meta, document.source)
+        # Numbered documents by type and number, others by their full title.
+        label = labels.document_label(document, short=bool(meta.number))
         chunk_lookup = self.chunks_by_doc.get(document.doc_id, [])
 
         def block(kind: str) -> Chunk | None:
@@ -713,10 +757,6 @@ class Composer:
         return Evidence(header, start, end, 1.0, 1.0)
 
     def _content_answer(self, question: Question, hits: list[ScoredChunk]) -> Draft:
-        if _ASKS_ENUMERATION.search(question.folded):
-            outline = self._outline_answer(question, hits)
-            if outline is not None:
-                return outline
         units = self.best_units(question, hits)
         if not units:
             return Draft(answerable=False, refusal="không tìm thấy đoạn văn bản liên quan")
@@ -765,17 +805,8 @@ class Composer:
 
     @staticmethod
     def short_label(document: Document) -> str:
-        """A document's name short enough for a chat line: "Công văn số 307-CV/ĐU", "Kế hoạch của
-        phường Bạch Đằng", else its label cut at the first clause."""
-        meta = document.metadata
-        kind = meta.doc_type or "Văn bản"
-        if meta.number:
-            return f"{kind} số {meta.number}"
-        ward = ward_of(document)
-        if ward:
-            return f"{kind} của phường {ward}"
-        label = document_label(meta, document.source).split(";")[0].strip()
-        return label if len(label) <= 90 else label[:89].rsplit(" ", 1)[0] + " …"
+        """Kept for callers outside qa; the rule is :func:`hoidap.qa.labels.document_label`."""
+        return labels.document_label(document)
 
     def _covered_terms(self, question: Question, text: str) -> set[str]:
         present = self._terms(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
 from typing import Literal
 
 from hoidap.vntext import (
@@ -37,7 +38,7 @@ _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("quantity", re.compile(r"\b(bao nhieu|may (lan|nam|tuoi|cm|phan tram|nhom|quan diem)|ty le|ti le|phan tram|chi tieu|muc bao|it nhat|toi thieu|tang them|dat muc)\b|%")),
     ("when", re.compile(r"\b(khi nao|bao gio|nam nao|thoi han|luc nao|den nam nao|tu nam nao|thoi gian nao|quy nao|han chot)\b")),
     ("actor", re.compile(r"\b(ai |ai$|co quan nao|don vi nao|ban nao|to chuc nao|ai chu tri|chu tri|phu trach|giao cho|duoc giao|trach nhiem|phan cong|ai lam|ai thuc hien|ai chiu)")),
-    ("yesno", re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong\b|hay khong)")),
+    ("yesno", re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong\b|hay khong|dung hay sai)")),
 ]
 
 STOPWORDS = frozenset(
@@ -45,7 +46,18 @@ STOPWORDS = frozenset(
     ve de do nay ay vay a oi nhe ha hay hoac phai dung can se da dang ra len tai theo mot moi lam
     minh toi ban em anh chi oi xin hoi cho biet giup biet muon hoi vui long duoc khong nhi
     van ban tai lieu noi quy dinh thuc hien gom
-    giong chenh lech nhau sanh""".split()  # comparison words: "giống nhau", "chênh lệch", "so sánh"
+    giong chenh lech nhau sanh luon rat""".split()  # comparison words: "giống nhau", "chênh lệch", "so sánh"
+)
+
+
+_STOP_ENTRIES = [
+    normalize_text(line).lower().strip()
+    for line in resources.files("hoidap.data").joinpath("stopwords_vi.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+ACCENTED_STOPWORDS = frozenset(entry for entry in _STOP_ENTRIES if " " not in entry)
+_STOP_PHRASES = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(e) for e in _STOP_ENTRIES if " " in e) + r")(?!\w)", re.IGNORECASE
 )
 
 
@@ -77,12 +89,30 @@ def intent_of(folded: str) -> Intent:
     return "content"
 
 
+# The closing words of a true/false question ("…, đúng hay sai?", "… là đúng hay sai?"): they ask
+# for a verdict and say nothing about which provision decides it.
+_VERDICT_TAIL = re.compile(r"[\s,.;:]*(?:(?:là|la)\s+)?(?:đúng|dung)\s+(?:hay|hoặc|hoac)\s+(?:sai)\s*[?.]*\s*$", re.IGNORECASE)
+
+
+def _is_stopword(word: str) -> bool:
+    """A syllable written with diacritics is tested exactly ("tại" is, "tài" is not); one without
+    (an unaccented question, or a word that has none) against the folded list."""
+    folded = fold_diacritics(word)
+    if folded in _ABBREVIATION_KEYS:
+        return True
+    if folded == word.lower():
+        return folded in STOPWORDS
+    return word.lower() in ACCENTED_STOPWORDS
+
+
 def analyse(question: str) -> Question:
     text = normalize_text(question).strip()
     folded = " ".join(fold_diacritics(text).lower().split())
     # "BHYT" counts as "bảo hiểm y tế": the abbreviation itself is dropped after expansion.
-    tokens = [fold_diacritics(s) for s in syllables(expand_abbreviations(text))]
-    content = tuple(t for t in tokens if t not in STOPWORDS and t not in _ABBREVIATION_KEYS)
+    stripped = _STOP_PHRASES.sub(" ", expand_abbreviations(_VERDICT_TAIL.sub("", text)))
+    content = tuple(
+        fold_diacritics(word) for word in syllables(stripped) if not _is_stopword(word)
+    )
     return Question(
         text=text,
         folded=folded,

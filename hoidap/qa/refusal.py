@@ -15,23 +15,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hoidap.domain import Document
+from hoidap.domain import Chunk, Document
+from hoidap.profile import code_of, document_types, question_setting
+from hoidap.qa.labels import document_label
+from hoidap.qa.named_documents import title_years
 from hoidap.qa.question import Question
 from hoidap.vntext import DOC_NUMBER_PATTERN, UPPERCASE_LETTERS, fold_diacritics
 
-# Short references typed by people: "NQ 72", "nghị quyết số 72", "CT 25", "CTr 06", "KL 226".
-_SHORT_REFERENCE = re.compile(
-    r"\b(nq|nghi quyet|ct|chi thi|ctr|chuong trinh(?: hanh dong)?|cv|cong van|kh|ke hoach|kl|ket luan|qd|quyet dinh)"
-    r"\s*(?:so\s*)?(\d{1,4})\b"
-)
+# Short references typed by people: "NQ 72", "nghị quyết số 72", "CT 25", "NĐ 30", "KL 226".
+# Type names and typed codes come from the document profile; each maps to its folded code.
+_NUMBERED = frozenset(question_setting("numbered_types"))
 _TYPE_CODES = {
-    "nq": "nq", "nghi quyet": "nq", "ct": "ct", "chi thi": "ct", "ctr": "ctr", "chuong trinh": "ctr",
-    "chuong trinh hanh dong": "ctr", "cv": "cv", "cong van": "cv", "kh": "kh", "ke hoach": "kh",
-    "kl": "kl", "ket luan": "kl", "qd": "qd", "quyet dinh": "qd",
-}  # fmt: skip
+    **{t.folded: fold_diacritics(t.code).lower() for t in document_types() if t.code and t.name in _NUMBERED},
+    **{fold_diacritics(code).lower(): fold_diacritics(code).lower() for code in question_setting("short_codes")},
+}
+_SHORT_REFERENCE = re.compile(
+    rf"\b({'|'.join(re.escape(k) for k in sorted(_TYPE_CODES, key=len, reverse=True))})\s*(?:so\s*)?(\d{{1,4}})\b"
+)
+_NAMED_AFTER_WHAT_THEY_IMPLEMENT = frozenset(
+    code for name in question_setting("named_after_what_they_implement") if (code := code_of(name))
+)
 
 OTHER_DOCUMENT = "văn bản được hỏi không nói về nội dung này"
-_NAMED_AFTER_WHAT_THEY_IMPLEMENT = frozenset({"kh", "ctr", "cv"})
+ABSENT_DOCUMENT = "Kho văn bản không có"
+_GENERIC = "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác."
+_MAX_SUGGESTIONS = 3
 
 # Figures the answer's main sentence itself must state: a neighbouring sentence's "98%" does
 # not answer "hộ cận nghèo được hỗ trợ bao nhiêu %".
@@ -136,15 +144,47 @@ class RefusalPolicy:
             for d in evidence_documents or ()
             if d in documents
         )
-        if (
-            question.years
-            and evidence_texts
-            and not any(year in (main_passage or evidence_texts[0]) or year in dated for year in question.years)
+        # "Luật Giáo dục năm 2019": the year dates the law, it is not a time the passage must state.
+        years = [year for year in question.years if year not in title_years(question.text)]
+        if years and evidence_texts and not any(
+            year in (main_passage or evidence_texts[0]) or year in dated for year in years
         ):
             return "các đoạn trích không nói về năm được hỏi"
         if coverage < self.min_coverage:
             return "các đoạn trích không đủ liên quan"
         return None
+
+
+def refusal_message(reason: str | None, closest: list[Chunk], documents: dict[str, Document]) -> str:
+    """What a person reads when the documents do not answer: why, in plain Vietnamese, and what
+    the loaded collection can answer instead (headings of the closest passages, else titles).
+
+    "Kho văn bản không có Luật Điện ảnh, nên tôi không trả lời được câu này từ tài liệu. Bạn có
+    thể hỏi về: Điều 8. Điều kiện đăng ký thường trú (Luật Cư trú); …"
+    """
+    if reason and reason.startswith(ABSENT_DOCUMENT):
+        first = f"{reason}, nên tôi không trả lời được câu này từ tài liệu."
+    elif reason:
+        first = f"{_GENERIC[:-1]} ({reason})."
+    else:
+        first = _GENERIC
+    suggestions = _suggestions(closest, documents)
+    return f"{first} Bạn có thể hỏi về: {'; '.join(suggestions)}." if suggestions else first
+
+
+def _suggestions(closest: list[Chunk], documents: dict[str, Document]) -> list[str]:
+    found: list[str] = []
+    for chunk in closest:
+        document = documents.get(chunk.doc_id)
+        heading = next((p for p in reversed(chunk.section_path) if len(p) > 12 and not p.endswith("…")), None)
+        if document is None or heading is None or chunk.kind != "body":
+            continue
+        found.append(f"{heading.rstrip(':')} ({document_label(document)})")
+        if len(dict.fromkeys(found)) >= _MAX_SUGGESTIONS:
+            break
+    if not found:
+        found = [document_label(d) for d in list(documents.values())[:_MAX_SUGGESTIONS]]
+    return list(dict.fromkeys(found))
 
 
 def _missing_fact(
@@ -164,7 +204,7 @@ def known_reference_numbers(documents: dict[str, Document]) -> set[tuple[int, st
         numbers = [document.metadata.number] if document.metadata.number else []
         numbers += [ref.number for ref in document.metadata.references]
         for number in numbers:
-            match = re.match(r"(\d+)\s*[-/]\s*([A-Za-zĐđ]+)", number)
+            match = re.match(r"(\d+)(?:/\d{4})?\s*[-/]\s*([A-Za-zĐđ]+)", number)
             if match:
                 known.add((int(match.group(1)), fold_diacritics(match.group(2)).lower()))
     return known
@@ -185,7 +225,7 @@ def unknown_references(question: Question, documents: dict[str, Document]) -> li
         if not any(n == number and (loose or c == code or c.startswith(code) or code.startswith(c)) for n, c in known):
             unknown.append(match.group(0))
     for key in question.doc_number_keys:
-        match = re.match(r"(\d+)[-/]([a-z]+)", key)
+        match = re.match(r"(\d+)(?:/\d{4})?[-/]([a-z]+)", key)
         if match and not any(n == int(match.group(1)) for n, _ in known):
             unknown.append(key)
     return unknown

@@ -9,6 +9,8 @@ class SearchHit(BaseModel):
     doc_id: str
     source: str
     title: str | None = None
+    # How a citation names its source: "Điều 8, khoản 2 — Luật Cư trú (68/2020/QH14)".
+    label: str | None = None
     doc_number: str | None = None
     issued: str | None = None
     section: str

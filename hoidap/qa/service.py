@@ -15,21 +15,25 @@ from hoidap.domain import Chunk, Document
 from hoidap.index.embedder import Embedder, make_embedder
 from hoidap.index.retriever import HybridRetriever, RetrievalResult, ScoredChunk
 from hoidap.index.store import LoadedIndex, open_index_store
-from hoidap.ingest.chunking import document_label
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
 from hoidap.qa.conversation import record_turn, resolve_followup
 from hoidap.qa.followup import Rewrite
+from hoidap.qa.labels import citation_label, document_label
+from hoidap.qa.named_documents import absent_titles
 from hoidap.qa.question import STOPWORDS, Question, analyse
-from hoidap.qa.refusal import OTHER_DOCUMENT, RefusalPolicy
+from hoidap.qa.refusal import (
+    ABSENT_DOCUMENT,
+    OTHER_DOCUMENT,
+    RefusalPolicy,
+    refusal_message,
+    unknown_references,
+)
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
 from hoidap.records import Records
 from hoidap.settings import Settings
 from hoidap.vntext import expand_colloquial, strip_format_characters
 
-REFUSAL_TEXT = (
-    "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác. "
-    "Bạn có thể hỏi về các nội dung trong văn bản, ví dụ mục tiêu bảo hiểm y tế đến năm 2030."
-)
+REFUSAL_TEXT = "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác."
 REFUSAL_WITH_CLOSEST = " Các đoạn văn bản gần nhất được liệt kê bên dưới để tham khảo."
 
 
@@ -98,14 +102,8 @@ class AskTrace:
 
 
 def document_title(document: Document) -> str:
-    meta = document.metadata
-    if meta.title:
-        if meta.doc_type and not meta.title.lower().startswith(meta.doc_type.lower()):
-            return f"{meta.doc_type} {meta.title}" if meta.title.startswith(("V/v", "Về")) else (
-                f"{meta.doc_type} {meta.title[0].lower()}{meta.title[1:]}"
-            )
-        return meta.title
-    return document_label(meta, document.source)
+    """The document's full name (kept for the edges that import it; see :mod:`hoidap.qa.labels`)."""
+    return document_label(document, short=False)
 
 
 class QAService:
@@ -188,7 +186,9 @@ class QAService:
                 if retry_reason is None:
                     draft, reason, coverage = retry, None, retry_coverage
         answerable = draft.answerable and reason is None
-        response = self._render(draft if answerable else None, retrieval.hits, top_k, conversation_id)
+        response = self._render(
+            draft if answerable else None, retrieval.hits, top_k, conversation_id, reason=reason or draft.refusal
+        )
         timings = dict(retrieval.timings_ms)
         timings["answer"] = (time.perf_counter() - started) * 1000
         return response, AskTrace(analysed, retrieval, draft, coverage, reason, timings)
@@ -209,8 +209,8 @@ class QAService:
                 continue
             text, index = draft.sentences[0]
             document = self.index.documents[doc_id]
-            label = self.composer.short_label(document)
-            if not text.startswith(("Theo ", label, document_label(document.metadata, document.source))):
+            label = document_label(document)
+            if not text.startswith(("Theo ", label, document_label(document, short=False))):
                 text = f"Theo {label}: {text}"
             evidence.append(draft.evidence[index])
             sentences.append((text, len(evidence) - 1))
@@ -220,6 +220,14 @@ class QAService:
 
     def _check(self, analysed: Question, draft: Draft, named: set[str]) -> tuple[str | None, float]:
         """Why ``draft`` must be a refusal (None: answer it), and its coverage of the question."""
+        absent = absent_titles(analysed.text, self.index.documents)
+        if absent:
+            # "Theo Luật Điện ảnh, …" with no such law: another law's wording is no answer.
+            return f"{ABSENT_DOCUMENT} {', '.join(absent)}", 0.0
+        unknown = unknown_references(analysed, self.index.documents)
+        if unknown:
+            # Before the exact lookups too: "Quyết định 99/QĐ-UBND do ai ký?" is not about 27/QĐ-UBND.
+            return f"văn bản không có trong kho: {', '.join(unknown)}", 0.0
         if not draft.answerable:
             return draft.refusal, 0.0
         evidence_texts = [e.chunk.search_text for e in draft.evidence]
@@ -320,6 +328,7 @@ class QAService:
             doc_id=chunk.doc_id,
             source=chunk.source,
             title=document_title(document),
+            label=citation_label(document, chunk.section_path),
             doc_number=document.metadata.number,
             issued=document.metadata.date,
             section=chunk.section,
@@ -329,7 +338,12 @@ class QAService:
         )
 
     def _render(
-        self, draft: Draft | None, hits: list[ScoredChunk], top_k: int, conversation_id: str | None
+        self,
+        draft: Draft | None,
+        hits: list[ScoredChunk],
+        top_k: int,
+        conversation_id: str | None,
+        reason: str | None = None,
     ) -> AskResponse:
         answer_id = uuid.uuid4().hex
         if draft is None:
@@ -337,7 +351,9 @@ class QAService:
                 Citation(n=i + 1, **self._hit(h.chunk, h.chunk.start, h.chunk.end, h.score).model_dump())
                 for i, h in enumerate(hits[: min(2, top_k)])
             ]
-            text = REFUSAL_TEXT + (REFUSAL_WITH_CLOSEST if closest else "")
+            text = refusal_message(reason, [h.chunk for h in hits], self.index.documents) + (
+                REFUSAL_WITH_CLOSEST if closest else ""
+            )
             return AskResponse(
                 answer=text, answerable=False, citations=closest, conversation_id=conversation_id, answer_id=answer_id
             )

@@ -1,0 +1,35 @@
+"""Answering as components: small answerers, each with one entry point, and a router.
+
+Every answerer takes the analysed question and the ranked passages and returns a
+:class:`~hoidap.qa.compose.Draft` or ``None`` (not its kind of question). The router asks them in
+order and the passage answerer always answers; whether the draft is then given or refused is
+decided once, after the router, by the refusal stage (:mod:`hoidap.qa.refusal`).
+
+=================  =====================================================================
+answerer           answers
+=================  =====================================================================
+MetadataAnswerer   who signed, when issued, to whom, by whom, the number, the title
+CitedTopicAnswerer what a document the collection only cites is about ("NQ 72 về gì")
+ReferencesAnswerer which documents a document implements or is based on
+OutlineAnswerer    "gồm những gì", "có mấy": the list of headings of a part
+PassageAnswerer    everything else: the passages (a clause, an item with its bullets,
+                   the provision that decides a true/false question) quoted verbatim
+=================  =====================================================================
+"""
+
+from hoidap.qa.answerers.base import Answerer
+from hoidap.qa.answerers.metadata import MetadataAnswerer
+from hoidap.qa.answerers.outline import OutlineAnswerer
+from hoidap.qa.answerers.passage import PassageAnswerer
+from hoidap.qa.answerers.references import CitedTopicAnswerer, ReferencesAnswerer
+from hoidap.qa.answerers.router import Router
+
+__all__ = [
+    "Answerer",
+    "CitedTopicAnswerer",
+    "MetadataAnswerer",
+    "OutlineAnswerer",
+    "PassageAnswerer",
+    "ReferencesAnswerer",
+    "Router",
+]

@@ -1,0 +1,19 @@
+"""The shape every answerer has: one method from (question, ranked passages) to a draft or None."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from hoidap.index.retriever import ScoredChunk
+from hoidap.qa.question import Question
+
+if TYPE_CHECKING:
+    from hoidap.qa.compose import Draft
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
+        """A draft when the question is this answerer's kind and the passages answer it."""
+        ...
