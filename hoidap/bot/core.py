@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from hoidap.propaganda.claims import ClaimCheck
 from hoidap.propaganda.points import PointCitation, TalkingPoints
 from hoidap.propaganda.service import propaganda_for
+from hoidap.qa.labels import label_from_fields
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import DirectServing, QAService, QuestionRejected, Serving
 from hoidap.ratelimit import make_limiter
@@ -280,14 +281,6 @@ def short_section(section: str) -> str:
     return " › ".join([*head, _shorten(parts[-1], 50)])
 
 
-def document_label(title: str | None, number: str | None, limit: int = 90) -> str:
-    """A document named briefly: its title (shortened) and number."""
-    label = _shorten(title or "", limit)
-    if number and number not in label:
-        label = f"{label}, số {number}" if label else f"Văn bản số {number}"
-    return label
-
-
 def reply_from_points(result: TalkingPoints) -> Reply:
     """Numbered points, quoted verbatim, each with [n] + section; the documents [n] listed once below.
 
@@ -314,7 +307,7 @@ def reply_from_points(result: TalkingPoints) -> Reply:
         lines.append(f"   Nguồn: {where}")
     lines.append("Văn bản:")
     for doc_id, index in documents.items():
-        lines.append(f"[{index}] {document_label(first[doc_id].doc_title, first[doc_id].doc_number)}")
+        lines.append(f"[{index}] {label_from_fields(first[doc_id].doc_title, first[doc_id].doc_number)}")
     return Reply(text="\n".join(lines))
 
 

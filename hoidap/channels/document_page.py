@@ -10,7 +10,7 @@ from html import escape
 from urllib.parse import quote
 
 from hoidap.domain import Document, SectionNode
-from hoidap.qa.service import document_title
+from hoidap.qa.service import document_label
 
 _MAX_DEPTH = 6
 
@@ -39,7 +39,7 @@ def _tree(node: SectionNode, depth: int = 0) -> str:
 def render_document_page(document: Document, public_url: str | None) -> str:
     """The page as HTML. ``public_url``: the link the QR code opens (``None``: no public address set)."""
     meta = document.metadata
-    title = document_title(document)
+    title = document_label(document, short=False)
     facts = [
         ("Loại văn bản", meta.doc_type),
         ("Số", meta.number or meta.number_raw),

@@ -24,8 +24,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from hoidap.channels.similar import SimilarityRule, group_similar
+from hoidap.qa.labels import label_from_fields
 from hoidap.qa.service import QAService
-from hoidap.records import Activity, ActivityLog, AskedQuestion, CitedSection
+from hoidap.records import Activity, ActivityLog, AskedQuestion
 from hoidap.settings import Settings
 from hoidap.vntext import folded_syllables, has_diacritics
 
@@ -159,15 +160,6 @@ def _ranked_wordings(wordings: Counter[str]) -> list[str]:
     ]
 
 
-def _document_label(cited: CitedSection) -> str:
-    # The number when there is one; else the title, cut at its first clause (titles of plans run
-    # to several lines: "Kế hoạch … thực hiện Nghị quyết số 72-NQ/TW, ngày …; Chương trình …").
-    if cited.doc_number:
-        return cited.doc_number
-    title = (cited.title or cited.doc_id).split(";")[0].strip()
-    return title if len(title) <= _LABEL_CHARS else title[: _LABEL_CHARS - 1].rsplit(" ", 1)[0] + " …"
-
-
 def _topic_section(section: str) -> str:
     return _SECTION_SEPARATOR.join(section.split(_SECTION_SEPARATOR)[:2])
 
@@ -250,7 +242,9 @@ def group_topics(
             continue
         topics = {(c.doc_id, _topic_section(c.section)) for c in asked.cited}
         for cited in asked.cited:
-            labels[cited.doc_id] = (names or {}).get(cited.doc_id) or _document_label(cited)
+            labels[cited.doc_id] = (names or {}).get(cited.doc_id) or label_from_fields(
+                cited.title or cited.doc_id, cited.doc_number, limit=_LABEL_CHARS
+            )
         for topic in topics:
             topic_chats[topic].add(asked.chat)
             topic_asked[topic] += 1

@@ -798,15 +798,10 @@ class Composer:
             sentences = [(self._with_actor_heading(e, text), i) for (text, i), e in zip(sentences, chosen, strict=True)]
         if len({e.chunk.doc_id for e in chosen}) > 1:
             sentences = [
-                (f"Theo {self.short_label(self.documents[e.chunk.doc_id])}: {text}", i)
+                (f"Theo {labels.document_label(self.documents[e.chunk.doc_id])}: {text}", i)
                 for (text, i), e in zip(sentences, chosen, strict=True)
             ]
         return Draft(True, sentences, chosen, confidence=units[0].score)
-
-    @staticmethod
-    def short_label(document: Document) -> str:
-        """Kept for callers outside qa; the rule is :func:`hoidap.qa.labels.document_label`."""
-        return labels.document_label(document)
 
     def _covered_terms(self, question: Question, text: str) -> set[str]:
         present = self._terms(text)

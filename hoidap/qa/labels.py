@@ -78,6 +78,36 @@ def document_label(document: Document, *, short: bool = True) -> str:
     return _cut(label, _SHORT_CHARS)
 
 
+def label_from_fields(title: str | None, number: str | None, *, limit: int = _SHORT_CHARS) -> str:
+    """The same naming rule when only a citation's fields are at hand (a chat reply built from the
+    HTTP API, a past answer in the records): "<type> số <number>" when the number is known, else
+    the title to its first clause.
+
+    >>> label_from_fields("Công văn về việc tuyên truyền", "307-CV/ĐU")
+    'Công văn số 307-CV/ĐU'
+    >>> label_from_fields("Kế hoạch thực hiện Nghị quyết 72; Chương trình 06", None)
+    'Kế hoạch thực hiện Nghị quyết 72'
+    """
+    kind = _type_opening(title)
+    if number and kind in _NAMED_BY_TITLE:  # "Luật Cư trú (68/2020/QH14)"
+        return f"{_cut(' '.join((title or '').split()), limit)} ({number})"
+    if number:
+        return f"{kind or 'Văn bản'} số {number}"
+    # Titles of plans run to several lines ("Kế hoạch … Nghị quyết số 72-NQ/TW, ngày …; Chương
+    # trình …"): the first clause names the document.
+    return _cut(" ".join((title or "").split(";")[0].split()), limit) or "Văn bản"
+
+
+def _type_opening(title: str | None) -> str | None:
+    """The document type a title opens with ("Công văn về …" → "Công văn"), from the profile."""
+    words = (title or "").split()
+    for size in (3, 2, 1):
+        found = type_named(" ".join(words[:size])) if len(words) >= size else None
+        if found:
+            return found.name
+    return None
+
+
 def _numbered(document: Document) -> str | None:
     meta = document.metadata
     return f"{meta.doc_type} số {meta.number}" if meta.doc_type and meta.number else None

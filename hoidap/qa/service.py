@@ -37,7 +37,7 @@ REFUSAL_TEXT = "Các văn bản hiện có không đề cập đến nội dung 
 REFUSAL_WITH_CLOSEST = " Các đoạn văn bản gần nhất được liệt kê bên dưới để tham khảo."
 
 
-__all__ = ["STOPWORDS", "AskTrace", "DirectServing", "Exchange", "QAService", "QuestionRejected", "content_terms"]
+__all__ = ["STOPWORDS", "AskTrace", "document_label", "DirectServing", "Exchange", "QAService", "QuestionRejected", "content_terms"]
 
 
 def content_terms(text: str) -> frozenset[str]:
@@ -271,7 +271,7 @@ class QAService:
 
     def document_label(self, document: Document) -> str:
         """The short name answers use for a document ("Kế hoạch của phường …", "Công văn số …")."""
-        return self.composer.short_label(document)
+        return document_label(document)
 
     def chunk_counts(self) -> dict[str, int]:
         """Passages per document id."""
@@ -327,7 +327,7 @@ class QAService:
         return SearchHit(
             doc_id=chunk.doc_id,
             source=chunk.source,
-            title=document_title(document),
+            title=document_label(document, short=False),
             label=citation_label(document, chunk.section_path),
             doc_number=document.metadata.number,
             issued=document.metadata.date,

@@ -217,7 +217,7 @@ def test_points_reply_lists_each_document_once_with_short_sections() -> None:
     ]
     assert lines[6].startswith("[1] Kế hoạch của Ban Thường vụ") and lines[6].endswith("…")
     assert len(lines[6]) < 100  # a 350-character title, shortened
-    assert lines[7:] == ["[2] Công văn về Chỉ thị 25-CT/TW, số 307-CV/ĐU"]
+    assert lines[7:] == ["[2] Công văn số 307-CV/ĐU"]  # named as answers name it
     empty = reply_from_points(TalkingPoints(topic="xe buýt", points=[], message=None))
     assert empty.text == "Các văn bản hiện có không đề cập đến chủ đề “xe buýt”." and not empty.answerable
 

@@ -140,7 +140,8 @@ def test_insights_group_topics_questions_and_feedback(channel_settings: Settings
         ("2. UBND phường", 1),
         ("III. NHIỆM VỤ › 4. Bảo hiểm y tế", 1),
     ]
-    assert insights.topics[1].document == "307-CV/ĐU"
+    # Without a loaded index the document is named from the cited fields, by the same rule as answers.
+    assert insights.topics[1].document == "Công văn số 307-CV/ĐU"
     assert [(d.doc_id, d.chats, d.asked) for d in insights.documents] == [("002", 3, 3), ("004", 1, 1)]
     # Unanswered: the two wordings about free medicine are one group, asked in two chats.
     medicine = insights.unanswered_questions[0]

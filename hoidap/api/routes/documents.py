@@ -13,7 +13,7 @@ from hoidap.api.models import DocumentDetail, DocumentList, DocumentSummary, Ing
 from hoidap.api.routes.responses import errors
 from hoidap.api.state import ServingState
 from hoidap.domain import Document
-from hoidap.qa.service import document_title
+from hoidap.qa.service import document_label
 
 router = APIRouter(prefix="/v1/documents", tags=["văn bản"])
 
@@ -25,7 +25,7 @@ def _summary(document: Document, serving: ServingState) -> DocumentSummary:
     return DocumentSummary(
         doc_id=document.doc_id,
         source=document.source,
-        title=document_title(document),
+        title=document_label(document, short=False),
         doc_type=meta.doc_type,
         number=meta.number,
         date=meta.date,
