@@ -79,3 +79,13 @@ def test_a_lost_connection_is_replaced_without_an_error(postgres_url: str) -> No
         assert [t.answer_id for t in store.recent_turns("c")] == ["before", "after"]
     finally:
         store.close()
+
+
+def test_an_empty_secret_is_not_used_as_the_key(postgres_url: str, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=postgres_url, records_secret="")  # type: ignore[call-arg]
+    store, empty_key = open_records(settings), PostgresRecords(postgres_url, key=b"")
+    try:
+        assert store.hash_conversation_id("c") != empty_key.hash_conversation_id("c")
+    finally:
+        store.close()
+        empty_key.close()
