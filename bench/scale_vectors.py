@@ -3,8 +3,8 @@
 Usage: nice python bench/scale_vectors.py [--sizes 100000,300000] [--backends faiss-flat,faiss-hnsw,milvus-flat,milvus-hnsw]
 
 Each (backend, size) runs in a fresh subprocess so resident memory is measured cleanly: the
-growth of this process's RSS (FAISS), or the RSS of milvus-lite's server processes plus this
-process's growth (Milvus). Random unit vectors stand in for chunk vectors; queries are perturbed
+growth of this process's RSS once the vectors exist (FAISS: the index; milvus-lite, which serves
+inside the calling process: its server and client, including its fixed start-up cost). Random unit vectors stand in for chunk vectors; queries are perturbed
 copies of stored vectors. Latency is one query at a time, top 10 (HNSW: M=32, efConstruction=120,
 ef=256 — the project's settings). Prints one JSON line per measurement and a table; feeds
 docs/scale.md. The machine is shared (2 cores, other jobs running): treat latencies as upper bounds.
@@ -126,7 +126,8 @@ def measure_milvus(kind: str, size: int, queries: int) -> dict:
             lambda q: client.search("bench", data=[q.tolist()], limit=10, search_params=search_params), probes
         )
         servers = descendants(os.getpid())
-        memory = sum(rss_mb(pid) for pid in servers) - base + max(0.0, rss_mb() - before - vectors.nbytes / 2**20)
+        # milvus-lite serves inside this process (no child process today): count both.
+        memory = sum(rss_mb(pid) for pid in servers) - base + rss_mb() - before
         disk = sum(f.stat().st_size for f in Path(directory).rglob("*") if f.is_file()) / 2**20
         client.close()
     return {"build_s": build, "memory_mb": memory, "disk_mb": disk, **timing}

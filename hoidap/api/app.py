@@ -146,13 +146,12 @@ def create_app(
             loader.start()
         stop_following = threading.Event()
         if notice is not None:
-            threading.Thread(
-                target=follow_index_versions,
-                args=(holder, notice, lambda serving: QAService.from_settings(settings, embedder=serving.embedder))
-                + (settings.index_watch_seconds, stop_following),
-                name="hoidap-follow-index",
-                daemon=True,
-            ).start()
+
+            def reload(serving: QAService) -> QAService:
+                return QAService.from_settings(settings, embedder=serving.embedder)
+
+            follow = (holder, notice, reload, settings.index_watch_seconds, stop_following)
+            threading.Thread(target=follow_index_versions, args=follow, name="hoidap-follow-index", daemon=True).start()
         await webhooks.start_bots(started_app)  # the Telegram bot initialises here, not in a request
         try:
             yield

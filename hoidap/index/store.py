@@ -144,7 +144,7 @@ class IndexStore:
         search: SearchBackend
         if self.vector_store is None:
             vectors = np.load(directory / "vectors.npy", allow_pickle=False)
-            dense = DenseIndex.load(directory / "dense.faiss")
+            dense = _dense_index(directory, manifest, vectors)
             search = EmbeddedSearch(dense, lexical, vectors)
         else:
             # Searched remotely: the vectors stay on disk, paged in only when ingestion reuses them.
@@ -188,7 +188,10 @@ class IndexStore:
         staging = self.root / f".building-{version}"
         staging.mkdir()
         try:
-            dense = DenseIndex.build(vectors, flat_max_vectors)
+            # With a vector store the FAISS index is not needed to serve; building HNSW over
+            # millions of vectors would cost the ingest minutes for nothing.
+            dense = DenseIndex.build(vectors, flat_max_vectors) if self.vector_store is None else None
+            dense_kind = dense.kind if dense is not None else ("flat" if len(chunks) <= flat_max_vectors else "hnsw")
             manifest = Manifest(
                 index_version=version,
                 embedder=embedder,
@@ -197,12 +200,13 @@ class IndexStore:
                 documents={d.source: d.content_hash for d in documents},
                 chunk_count=len(chunks),
                 pipeline=pipeline,
-                dense_kind=dense.kind,
+                dense_kind=dense_kind,
             )
             _write_jsonl(staging / "documents.jsonl", list(documents))
             _write_jsonl(staging / "chunks.jsonl", list(chunks))
             np.save(staging / "vectors.npy", np.asarray(vectors, dtype=np.float32), allow_pickle=False)
-            dense.save(staging / "dense.faiss")
+            if dense is not None:
+                dense.save(staging / "dense.faiss")
             lexical = LexicalIndex.build([c.search_text for c in chunks])
             lexical.save(staging / "lexical")
             AccentRestorer.build(c.search_text for c in chunks).save(staging / "accents.json")
@@ -243,6 +247,16 @@ class IndexStore:
         for leftover in self.root.glob(".building-*"):
             if leftover.stat().st_mtime < stale_before:
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _dense_index(directory: Path, manifest: Manifest, vectors: np.ndarray) -> DenseIndex:
+    """The version's FAISS index; a version written for a vector store has none, so it is built
+    from the stored vectors, of the kind the manifest names (reading a Milvus-built version
+    embedded, e.g. after unsetting HOIDAP_MILVUS_URI)."""
+    path = directory / "dense.faiss"
+    if path.exists():
+        return DenseIndex.load(path)
+    return DenseIndex.build(vectors, flat_max_vectors=len(vectors) if manifest.dense_kind == "flat" else 0)
 
 
 def open_index_store(settings: Settings) -> IndexStore:

@@ -100,6 +100,20 @@ class Database:
                 self._connection.close()
                 raise
 
+    def run(self, query: str, parameters: tuple, fetch: bool) -> tuple[list[tuple], int]:
+        """One statement: (rows, rowcount). Retried once on a new connection when the old one was
+        lost (database restart, failover, idle connection cut): every statement here is idempotent
+        (upserts, reads, deletes by key or time), so a retry never applies anything twice."""
+        for attempt in (1, 2):
+            try:
+                with self.cursor() as cursor:
+                    cursor.execute(query, parameters)
+                    return (cursor.fetchall() if fetch else []), cursor.rowcount
+            except self._psycopg.OperationalError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         with self.cursor() as cursor, self._connection.transaction():
@@ -164,14 +178,11 @@ class PostgresRecords:
         return hmac.new(self._key, conversation_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def _fetch(self, query: str, parameters: tuple, convert: Callable[[tuple], Any]) -> list[Any]:
-        with self.database.cursor() as cursor:
-            cursor.execute(query, parameters)
-            return [convert(row) for row in cursor.fetchall()]
+        rows, _ = self.database.run(query, parameters, fetch=True)
+        return [convert(row) for row in rows]
 
     def _execute(self, query: str, parameters: tuple) -> int:
-        with self.database.cursor() as cursor:
-            cursor.execute(query, parameters)
-            return cursor.rowcount
+        return self.database.run(query, parameters, fetch=False)[1]
 
     # ---------- conversations ----------
     def add_turn(self, conversation_id: str, turn: Turn) -> None:

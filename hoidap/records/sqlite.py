@@ -267,7 +267,9 @@ class SQLiteRecords:
 def open_records(settings: Settings) -> SQLiteRecords | PostgresRecords:
     """The records store configured by ``settings``: PostgreSQL when ``HOIDAP_DATABASE_URL`` is set
     (shared by replicas), else the SQLite file under the data directory."""
-    secret = settings.records_secret.get_secret_value().encode("utf-8") if settings.records_secret else None
+    # An empty secret (a compose file's "${HOIDAP_RECORDS_SECRET:-}") counts as unset, never as an empty key.
+    given = settings.records_secret.get_secret_value() if settings.records_secret else ""
+    secret = given.encode("utf-8") if given else None
     if settings.database_url is not None:
         return PostgresRecords(
             settings.database_url.get_secret_value(),

@@ -131,3 +131,21 @@ def test_migrate_copies_the_served_embedded_index(tmp_path, milvus, contents, ma
     np.testing.assert_allclose(mine.dense_scores, theirs.dense_scores, atol=1e-5)
     # Twice is harmless: the copy is replaced.
     assert copy_index(root, milvus, flat_max_vectors=20000).chunks == report.chunks
+
+
+def test_a_version_written_for_milvus_still_loads_embedded(tmp_path, milvus, contents, make_embedder) -> None:  # noqa: F811
+    embedder = make_embedder()
+    root = tmp_path / "index"
+    write(IndexStore(root, milvus), contents, embedder)
+    # No FAISS file is built for Milvus; unsetting HOIDAP_MILVUS_URI rebuilds it from vectors.npy.
+    assert not list(root.glob("v-*/dense.faiss"))
+    embedded = IndexStore(root).load()
+    assert embedded.search.kind == "embedded" and embedded.dense is not None and embedded.dense.kind == "flat"
+    remote = IndexStore(root, milvus).load()
+    question = QUESTIONS[0]
+    vector = embedder.embed_query(question)
+    np.testing.assert_allclose(
+        embedded.search.candidates(vector, question, 30).dense_scores,
+        remote.search.candidates(vector, question, 30).dense_scores,
+        atol=1e-5,
+    )

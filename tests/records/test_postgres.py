@@ -61,3 +61,31 @@ def test_subscriptions_live_in_the_database(postgres_url: str, tmp_path: Path) -
     assert store.unsubscribe("telegram", "1") is True and store.unsubscribe("telegram", "1") is False
     assert not (tmp_path / "records.sqlite3").exists()
     store.close()  # type: ignore[attr-defined]
+
+
+def test_a_lost_connection_is_replaced_without_an_error(postgres_url: str) -> None:
+    import psycopg
+
+    store = PostgresRecords(postgres_url, key=b"k" * 32)
+    try:
+        store.add_turn("c", _turn("before"))
+        # The server drops every other connection to this database (a restart or failover looks alike).
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        store.add_turn("c", _turn("after"))
+        assert [t.answer_id for t in store.recent_turns("c")] == ["before", "after"]
+    finally:
+        store.close()
+
+
+def test_an_empty_secret_is_not_used_as_the_key(postgres_url: str, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=postgres_url, records_secret="")  # type: ignore[call-arg]
+    store, empty_key = open_records(settings), PostgresRecords(postgres_url, key=b"")
+    try:
+        assert store.hash_conversation_id("c") != empty_key.hash_conversation_id("c")
+    finally:
+        store.close()
+        empty_key.close()
