@@ -65,10 +65,12 @@ def clean_text(value: str, field: str, code: str = "text_invalid") -> str:
 
 
 _QUESTION_RE = re.compile(QUESTION_PATTERN)
-_FIELD_NOUNS = {"question": "Câu hỏi", "query": "Truy vấn"}
+_FIELD_NOUNS = {"question": "Câu hỏi", "query": "Truy vấn", "topic": "Chủ đề", "claim": "Nhận định"}
 
 
-def check_question(value: str, field: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+def check_question(
+    value: str, field: str, max_chars: int = MAX_QUESTION_CHARS, code: str = "question_invalid"
+) -> str:
     """The question (or search query) as the analysis gets it, or a 422 naming ``field``.
 
     Enforces exactly what the OpenAPI schema states for the field (:data:`QUESTION_PATTERN`, at most
@@ -78,7 +80,6 @@ def check_question(value: str, field: str, max_chars: int = MAX_QUESTION_CHARS) 
     'bhyt 2030'
     """
     noun = _FIELD_NOUNS.get(field, f"Trường “{field}”")
-    code = "question_invalid"
     if len(value) > max_chars:
         raise ApiError(
             422, "question_too_long", f"{noun} quá dài ({len(value)} ký tự). Hãy rút gọn dưới {max_chars} ký tự."
