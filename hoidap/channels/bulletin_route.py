@@ -59,7 +59,7 @@ def _requested_format(body: BulletinRequest, accept: str | None) -> AudioFormat:
     response_class=Response,
     responses={
         200: {"content": {"audio/wav": {}, "audio/mpeg": {}}, "description": "Bản tin (WAV hoặc MP3)"},
-        **errors(403, 404, 413, 422, 429, 503),
+        **errors(400, 403, 404, 413, 422, 429, 503),
     },
 )
 def bulletin(
