@@ -89,7 +89,8 @@ def check_question(
         raise ApiError(422, "question_empty", f"{noun} đang trống. Hãy nhập {noun.lower()} của bạn.")
     if not _QUESTION_RE.search(text):
         raise ApiError(
-            422, code, f"{noun} cần có ít nhất một chữ cái (tiếng Việt hoặc Latinh) hoặc chữ số. Hãy nhập bằng chữ."
+            422, code, f"{noun} không có chữ hoặc số nào (cần ít nhất một chữ cái tiếng Việt, Latinh hoặc chữ số). "
+            "Hãy nhập bằng chữ."
         )
     return text
 
