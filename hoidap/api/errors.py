@@ -65,10 +65,12 @@ def clean_text(value: str, field: str, code: str = "text_invalid") -> str:
 
 
 _QUESTION_RE = re.compile(QUESTION_PATTERN)
-_FIELD_NOUNS = {"question": "Câu hỏi", "query": "Truy vấn"}
+_FIELD_NOUNS = {"question": "Câu hỏi", "query": "Truy vấn", "topic": "Chủ đề", "claim": "Nhận định"}
 
 
-def check_question(value: str, field: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+def check_question(
+    value: str, field: str, max_chars: int = MAX_QUESTION_CHARS, code: str = "question_invalid"
+) -> str:
     """The question (or search query) as the analysis gets it, or a 422 naming ``field``.
 
     Enforces exactly what the OpenAPI schema states for the field (:data:`QUESTION_PATTERN`, at most
@@ -78,7 +80,6 @@ def check_question(value: str, field: str, max_chars: int = MAX_QUESTION_CHARS) 
     'bhyt 2030'
     """
     noun = _FIELD_NOUNS.get(field, f"Trường “{field}”")
-    code = "question_invalid"
     if len(value) > max_chars:
         raise ApiError(
             422, "question_too_long", f"{noun} quá dài ({len(value)} ký tự). Hãy rút gọn dưới {max_chars} ký tự."
@@ -88,7 +89,8 @@ def check_question(value: str, field: str, max_chars: int = MAX_QUESTION_CHARS) 
         raise ApiError(422, "question_empty", f"{noun} đang trống. Hãy nhập {noun.lower()} của bạn.")
     if not _QUESTION_RE.search(text):
         raise ApiError(
-            422, code, f"{noun} cần có ít nhất một chữ cái (tiếng Việt hoặc Latinh) hoặc chữ số. Hãy nhập bằng chữ."
+            422, code, f"{noun} không có chữ hoặc số nào (cần ít nhất một chữ cái tiếng Việt, Latinh hoặc chữ số). "
+            "Hãy nhập bằng chữ."
         )
     return text
 

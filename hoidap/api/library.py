@@ -154,7 +154,8 @@ class DocumentLibrary:
             for job in store.with_status("queued"):
                 self._queue.put(job.job_id)
             self._clean_staging(store.staged_paths())
-            self._worker = threading.Thread(target=self._work, name="hoidap-ingest", daemon=True)
+            # The worker gets its own queue: a worker left over from an earlier start never takes new jobs.
+            self._worker = threading.Thread(target=self._work, args=(self._queue,), name="hoidap-ingest", daemon=True)
             self._worker.start()
 
     def _clean_staging(self, needed: set[Path]) -> None:
@@ -366,9 +367,9 @@ class DocumentLibrary:
         )
 
     # ---------- the worker ----------
-    def _work(self) -> None:
+    def _work(self, jobs: queue.Queue[str | None]) -> None:
         while True:
-            job_id = self._queue.get()
+            job_id = jobs.get()
             if job_id is None or self._stopping:
                 return
             # Jobs re-queued at start-up wait for the index: they build on the served version.

@@ -7,9 +7,9 @@ ignored) and JSON types are not coerced (``"top_k": "5"`` is an error, not 5).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from hoidap.domain import DocumentMetadata, DocumentReference, SectionNode
 from hoidap.qa.schemas import AskResponse
@@ -19,6 +19,17 @@ class StrictRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _integral_float(value: object) -> object:
+    """``5.0`` is the integer 5 in JSON Schema (and many JSON encoders write it so); ``5.5``,
+    ``"5"`` and ``true`` stay errors."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer field as JSON Schema defines "integer": whole numbers, written 5 or 5.0.
+WholeNumber = Annotated[int, BeforeValidator(_integral_float)]
+
 MAX_QUESTION_CHARS = 2000
 # What the server accepts as a question, stated for the schema (the server's own checks give the
 # clear messages): at least one letter or digit (Latin and Vietnamese letters), no control
@@ -27,6 +38,8 @@ MAX_QUESTION_CHARS = 2000
 _TEXT_CHAR = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
 _ALNUM = r"[0-9A-Za-z\u00aa\u00b2\u00b3\u00b5\u00b9\u00ba\u00bc-\u00be\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"
 QUESTION_PATTERN = f"^{_TEXT_CHAR}*{_ALNUM}{_TEXT_CHAR}*$"
+# Text without control characters (tab and line breaks allowed) or non-characters, as clean_text checks.
+PLAIN_TEXT_PATTERN = f"^{_TEXT_CHAR}*$"
 
 
 def question_schema(what: str) -> dict[str, object]:
@@ -44,9 +57,10 @@ class AskRequest(StrictRequest):
     conversation_id: str | None = Field(
         default=None,
         max_length=128,
+        json_schema_extra={"pattern": PLAIN_TEXT_PATTERN},
         description="Mã hội thoại trả về từ lần hỏi trước; câu hỏi tiếp nối được hiểu theo các lượt trước.",
     )
-    top_k: int = Field(default=5, ge=1, le=20, description="Số trích dẫn tối đa.")
+    top_k: WholeNumber = Field(default=5, ge=1, le=20, description="Số trích dẫn tối đa.")
 
 
 class AskResult(AskResponse):
@@ -63,11 +77,7 @@ class SearchRequest(StrictRequest):
         examples=["y học cổ truyền"],
         json_schema_extra=question_schema("query"),
     )
-    k: int = Field(default=5, ge=1, le=50)
-
-
-# Text without control characters (tab and line breaks allowed) or non-characters, as clean_text checks.
-PLAIN_TEXT_PATTERN = f"^{_TEXT_CHAR}*$"
+    k: WholeNumber = Field(default=5, ge=1, le=50)
 
 
 class FeedbackRequest(StrictRequest):

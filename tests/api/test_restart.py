@@ -113,7 +113,7 @@ def test_sigterm_during_a_long_job_exits_and_jobs_survive_restarts(
 
     # 1. A long job running and a short one queued behind it; SIGTERM.
     with server(env, log) as (base, process):
-        long_job = _upload(base, "ke-hoach-dai.txt", long_plan())
+        long_job = _upload(base, "ke-hoach-dai.txt", long_plan(1500))  # minutes of embedding: still running later
         short_job = _upload(base, "ke-hoach-ngan.txt", SMALL_PLAN)
         _wait(base, long_job["job_id"], {"running"})
         started = time.monotonic()

@@ -155,3 +155,30 @@ def test_a_cancelled_loader_kills_its_child_and_refuses_more_work(tmp_path: Path
     small = tmp_path / "small.txt"
     small.write_text(VIETNAMESE, encoding="utf-8")
     assert loader(small).startswith("Ủy ban nhân dân")
+
+
+def test_hoidap_ingest_applies_the_same_limits(tmp_path: Path, zip_bomb: Path) -> None:
+    """The CLI refuses the bomb with the same message and still indexes the good file beside it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(zip_bomb, folder / "ke-hoach-bom.docx")
+    (folder / "ke-hoach.txt").write_text("KẾ HOẠCH\n\n" + VIETNAMESE, encoding="utf-8")
+    env = {**os.environ, "HOIDAP_DATA_DIR": str(tmp_path / "data"), "HOIDAP_PARSE_MAX_ZIP_MEMBERS": "100"}
+    result = subprocess.run(
+        [sys.executable, "-m", "hoidap.cli", "ingest", str(folder)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 1, output
+    assert "HOIDAP_PARSE_MAX_UNCOMPRESSED_BYTES" in output and "Thêm 1" in output

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from hoidap.api.deps import ServingDep
-from hoidap.api.errors import ApiError, clean_text
-from hoidap.api.models import StrictRequest
+from hoidap.api.errors import ApiError, check_question
+from hoidap.api.models import StrictRequest, WholeNumber, question_schema
 from hoidap.api.routes.responses import errors
 from hoidap.channels.bulletin import (
     MEDIA_TYPES,
@@ -30,9 +30,11 @@ router = APIRouter(prefix="/v1", tags=["kênh phường"])
 
 
 class BulletinRequest(StrictRequest):
-    topic: str = Field(description="Chủ đề, có dấu hoặc không dấu.", examples=["bảo hiểm y tế"])
-    max_points: int = Field(default=5, ge=1, le=MAX_POINTS, description="Số điểm tối đa.")
-    speed: int = Field(default=140, ge=80, le=260, description="Tốc độ đọc (từ/phút).")
+    topic: str = Field(
+        description="Chủ đề, có dấu hoặc không dấu.", examples=["bảo hiểm y tế"], json_schema_extra=question_schema("topic")
+    )
+    max_points: WholeNumber = Field(default=5, ge=1, le=MAX_POINTS, description="Số điểm tối đa.")
+    speed: WholeNumber = Field(default=140, ge=80, le=260, description="Tốc độ đọc (từ/phút).")
     format: AudioFormat | None = Field(
         default=None,
         description="wav hoặc mp3. Mặc định theo tiêu đề Accept (audio/mpeg → mp3), không có thì wav.",
@@ -57,7 +59,7 @@ def _requested_format(body: BulletinRequest, accept: str | None) -> AudioFormat:
     response_class=Response,
     responses={
         200: {"content": {"audio/wav": {}, "audio/mpeg": {}}, "description": "Bản tin (WAV hoặc MP3)"},
-        **errors(403, 404, 413, 422, 429, 503),
+        **errors(400, 403, 404, 413, 422, 429, 503),
     },
 )
 def bulletin(
@@ -66,7 +68,7 @@ def bulletin(
     """Bản tin phát trên loa truyền thanh phường: các điểm tuyên truyền đọc thành tiếng (giọng tiếng Việt).
 
     WAV mặc định; MP3 khi gửi ``"format": "mp3"`` hoặc tiêu đề ``Accept: audio/mpeg``."""
-    topic = clean_text(body.topic, "topic", code="topic_invalid")
+    topic = check_question(body.topic, "topic", code="topic_invalid")
     fmt = _requested_format(body, accept)
     propaganda = propaganda_for(serving.service)
     points = propaganda.talking_points(topic, body.max_points)

@@ -79,7 +79,12 @@ def document_page(doc_id: str, serving: ServingDep, settings: SettingsDep) -> HT
     return HTMLResponse(render_document_page(document, public_url))
 
 
-@router.get("/v1/insights", response_model=Insights, responses=errors(401, 403, 422, 429))
+@router.get(
+    "/v1/insights",
+    response_model=Insights,
+    # format=html and format=markdown answer a page or a document instead of JSON.
+    responses={200: {"content": {"text/html": {}, "text/markdown": {}}}, **errors(401, 403, 422, 429)},
+)
 async def insights(
     _: AdminDep,
     context: ContextDep,
