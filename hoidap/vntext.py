@@ -8,8 +8,10 @@ document-number patterns (``72-NQ/TW``, ``25/CT-TTg``).
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterable
+from importlib import resources
 
 # Combining tone marks (NFD): grave, acute, hook above, tilde, dot below.
 _TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
@@ -47,71 +49,16 @@ DOC_NUMBER_CODES: dict[str, str] = {
 }
 
 # Abbreviations in running text and in questions. Keys are upper case.
-ABBREVIATIONS: dict[str, str] = {
-    "BHYT": "bảo hiểm y tế",
-    "BLDS": "bộ luật dân sự",
-    "BLHS": "bộ luật hình sự",
-    "BLLĐ": "bộ luật lao động",
-    "BLTTDS": "bộ luật tố tụng dân sự",
-    "BLTTHS": "bộ luật tố tụng hình sự",
-    "BHXH": "bảo hiểm xã hội",
-    "UBND": "ủy ban nhân dân",
-    "HĐND": "hội đồng nhân dân",
-    "MTTQ": "mặt trận tổ quốc",
-    "UBMTTQ": "ủy ban mặt trận tổ quốc",
-    "MTTQVN": "mặt trận tổ quốc việt nam",
-    "NQ": "nghị quyết",
-    "TW": "trung ương",
-    "CT": "chỉ thị",
-    "KH": "kế hoạch",
-    "CV": "công văn",
-    "CTR": "chương trình",
-    "QĐ": "quyết định",
-    "TU": "thành ủy",
-    "BTV": "ban thường vụ",
-    "BCH": "ban chấp hành",
-    "TBT": "tổng bí thư",
-    "KCB": "khám chữa bệnh",
-    "YHCT": "y học cổ truyền",
-    "CTMTQG": "chương trình mục tiêu quốc gia",
-    "ĐU": "đảng ủy",
-    "ĐUV": "đảng ủy viên",
-    "TT": "thường trực",
-    "CT-XH": "chính trị xã hội",
-    "TTYT": "trung tâm y tế",
-    "TYT": "trạm y tế",
-    "VP": "văn phòng",
-    "BTG": "ban tuyên giáo",
-    "TG": "tuyên giáo",
-    "DV": "dân vận",
-    "ATTP": "an toàn thực phẩm",
-    "CSSK": "chăm sóc sức khỏe",
-    "KT-XH": "kinh tế xã hội",
-    "TP": "thành phố",
-    "HN": "hà nội",
-    "HP": "hải phòng",
-    # Chat shorthand citizens type on phones.
-    "KO": "không",
-    "K": "không",
-    "KHG": "không",
-    "HOK": "không",
-    "DC": "được",
-    "ĐC": "được",
-    "J": "gì",
-    "BN": "bao nhiêu",
-    "NTN": "như thế nào",
-    "HS": "học sinh",
-    "SK": "sức khỏe",
-    "UB": "ủy ban",
-    "MTQG": "mục tiêu quốc gia",
-    "TB": "trung bình",
-    "FB": "facebook mạng xã hội",
-    "BV": "bệnh viện",
-    "BS": "bác sĩ",
-    "XDĐ": "xây dựng đảng",
-    "TG-DV": "tuyên giáo dân vận",
-    "ĐV": "đảng viên",
-}
+def _abbreviation_tables() -> dict[str, dict[str, str]]:
+    text = resources.files("hoidap.data").joinpath("abbreviations.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+_TABLES = _abbreviation_tables()
+# Abbreviations found in official documents ("BHYT", "UBND", "NQ"): a data file, hoidap/data/abbreviations.toml.
+OFFICIAL_ABBREVIATIONS: dict[str, str] = dict(_TABLES["official"])
+# Everything a question or a claim may hold: the official ones and chat shorthand ("ko", "bn").
+ABBREVIATIONS: dict[str, str] = {**OFFICIAL_ABBREVIATIONS, **_TABLES["chat"]}
 
 # Abbreviations that are also ordinary syllables once folded ("tu" = tư/tự/từ, "du" = dự/dư):
 # only expanded when written in capitals.

@@ -11,65 +11,45 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from hoidap.vntext import doc_number_key
+from hoidap.profile import issuer_codes, type_alternation, type_by_code
+from hoidap.vntext import OFFICIAL_ABBREVIATIONS, doc_number_key
 
 _DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 _SCALES = ["", "nghìn", "triệu", "tỷ"]
 
-# Kinds of document in a number such as "72-NQ/TW", and who issued it when the corpus does not say.
-_KINDS = {
-    "NQ": "Nghị quyết",
-    "CT": "Chỉ thị",
-    "CTR": "Chương trình hành động",
-    "KH": "Kế hoạch",
-    "CV": "Công văn",
-    "QĐ": "Quyết định",
-    "QD": "Quyết định",
-    "KL": "Kết luận",
-    "HD": "Hướng dẫn",
-    "TB": "Thông báo",
-    "BC": "Báo cáo",
-    "TT": "Thông tư",
-}
-_ISSUERS = {
-    "TW": "Trung ương",
-    "TU": "Ban Thường vụ Thành ủy",
-    "ĐU": "Đảng ủy",
-    "DU": "Đảng ủy",
-    "CP": "Chính phủ",
-    "TTG": "Thủ tướng Chính phủ",
-    "BYT": "Bộ Y tế",
-    "UBND": "Ủy ban nhân dân",
-}
-# Abbreviations read in full. Only upper-case spellings are expanded ("TU" in a number, not "tu").
-_ABBREVIATIONS = {
-    "BHYT": "bảo hiểm y tế",
-    "BHXH": "bảo hiểm xã hội",
-    "UBND": "Ủy ban nhân dân",
-    "HĐND": "Hội đồng nhân dân",
-    "MTTQ": "Mặt trận Tổ quốc",
-    "UBMTTQ": "Ủy ban Mặt trận Tổ quốc",
-    "KCB": "khám chữa bệnh",
-    "YHCT": "y học cổ truyền",
-    "TTYT": "Trung tâm Y tế",
-    "TYT": "Trạm Y tế",
-    "ATTP": "an toàn thực phẩm",
-    "CSSK": "chăm sóc sức khỏe",
-    "KT-XH": "kinh tế - xã hội",
-    "CT-XH": "chính trị - xã hội",
-    "BCH": "Ban Chấp hành",
-    "BTV": "Ban Thường vụ",
-    "TP": "thành phố",
-    "TW": "Trung ương",
-    "NQ": "Nghị quyết",
-}
+# Kinds of document in a number ("72-NQ/TW"), who issued it when the corpus does not say, and the
+# abbreviations read in full all come from the data files every other part reads
+# (hoidap/data/document_profile.toml, hoidap/data/abbreviations.toml): no table of our own.
+_ISSUERS = {code.upper(): name for code, name in issuer_codes().items()}
+# Only upper-case spellings are expanded ("TU" in a text, not "tu"), and only abbreviations found in
+# documents: chat shorthand ("K", "J") never occurs in what the bulletin reads.
+_ABBREVIATIONS = {key: value for key, value in OFFICIAL_ABBREVIATIONS.items() if key == key.upper()}
+
+
+def _kind(code: str) -> str | None:
+    """The type a number's code stands for; "QD" and "DU" typed without their Đ count too."""
+    found = type_by_code(code) or type_by_code(code.upper().replace("D", "Đ", 1))
+    return found.name if found else None
+
+
+def _issuer(code: str) -> str | None:
+    """Who a number's suffix names ("TW" → "Trung ương"); the first reading of an ambiguous one
+    ("TU": "thành ủy, tỉnh ủy" → "Thành ủy"), with a capital: it names a body."""
+    name = _ISSUERS.get(code.upper()) or _ISSUERS.get(code.upper().replace("D", "Đ", 1))
+    if not name:
+        return None
+    first = name.split(",")[0].strip()
+    return first[:1].upper() + first[1:]
+
 
 _DOC_NUMBER = re.compile(
-    r"(?P<kindword>\b(?i:Nghị quyết|Chỉ thị|Chương trình hành động|Chương trình|Kế hoạch|Công văn|Quyết định|"
-    r"Kết luận|Hướng dẫn|Thông báo|Báo cáo|Thông tư)\s+(?:số\s+)?|(?P<so>\bsố\s+))?"
-    r"\b(?P<number>\d{1,5})\s?(?:-\s?(?P<kind>[A-ZĐ][A-Za-zĐđ]{0,4})\s?/\s?(?P<issuer>[A-ZĐ][A-Za-zĐđ]{0,9})"
+    rf"(?P<kindword>\b(?i:{type_alternation()})\s+(?:số\s+)?|(?P<so>\bsố\s+))?"
+    # a normative document's year after its number: "30/2020/NĐ-CP", "68/2020/QH14"
+    r"\b(?P<number>\d{1,5})(?:/(?P<year>\d{4}))?\s?(?:-\s?(?P<kind>[A-ZĐ][A-Za-zĐđ]{0,4})\s?/\s?(?P<issuer>[A-ZĐ][A-Za-zĐđ]{0,9})"
     # the government's order: "282/NQ-CP", "25/CT-TTg"
-    r"|/\s?(?P<kind2>[A-ZĐ][A-Za-zĐđ]{0,4})\s?-\s?(?P<issuer2>[A-ZĐ][A-Za-zĐđ]{0,9}))\b"
+    r"|/\s?(?P<kind2>[A-ZĐ][A-Za-zĐđ]{0,4})\s?-\s?(?P<issuer2>[A-ZĐ][A-Za-zĐđ]{0,9})"
+    # a law of the National Assembly: "68/2020/QH14" (no type code; the body and its term)
+    r"|/(?P<body>[A-ZĐ]{2,6})(?P<term>\d{1,2}))\b"
 )
 _DATE = re.compile(r"(?P<ngay>\b(?i:ngày)\s+)?\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b")
 _PERCENT = re.compile(r"(?P<n>\d+(?:,\d+)?)\s?%")
@@ -158,17 +138,19 @@ def _date(match: re.Match[str]) -> str:
 
 
 def _doc_number(match: re.Match[str], issuers: Mapping[str, str]) -> str:
-    kind = _KINDS.get((match["kind"] or match["kind2"]).upper())
+    if match["body"]:
+        return _law_number(match)
+    kind = _kind(match["kind"] or match["kind2"])
     if kind is None:
         return match.group(0)
     # Who issued it as the documents say ("72-NQ/TW" → Bộ Chính trị), else what the code says (Trung ương).
     number = match.string[match.start("number") : match.end()]
-    issuer = issuers.get(doc_number_key(number)) or _ISSUERS.get(
-        (match["issuer"] or match["issuer2"]).upper()
-    )
+    issuer = issuers.get(doc_number_key(number)) or _issuer(match["issuer"] or match["issuer2"])
     # "Công văn … số 307-CV/ĐU": the kind was said before "số".
     lead = "số" if match["so"] else f"{kind} số"
     spoken = f"{lead} {number_words(int(match['number']))}"
+    if match["year"]:
+        spoken += f" năm {number_words(int(match['year']))}"
     # "72-NQ/TW ngày 09/9/2025 của Bộ Chính trị" already names who issued it, and so does
     # "72-NQ/TW về một số giải pháp … của Bộ Chính trị" later in the same clause.
     following = match.string[match.end() : match.end() + 160]
@@ -180,6 +162,18 @@ def _doc_number(match: re.Match[str], issuers: Mapping[str, str]) -> str:
     ):
         spoken += f" của {issuer}"
     return spoken
+
+
+def _law_number(match: re.Match[str]) -> str:
+    """"Luật số 68/2020/QH14" → "Luật số sáu mươi tám năm hai nghìn không trăm hai mươi của Quốc hội khóa mười bốn"."""
+    if not match["year"]:
+        return match.group(0)
+    lead = match["kindword"] or match["so"] or "số "
+    if not lead.rstrip().endswith("số"):
+        lead = f"{lead.rstrip()} số "
+    spoken = f"{lead}{number_words(int(match['number']))} năm {number_words(int(match['year']))}"
+    body = _issuer(match["body"])
+    return f"{spoken} của {body} khóa {number_words(int(match['term']))}" if body else spoken
 
 
 def speech_text(text: str, issuers: Mapping[str, str] | None = None) -> str:

@@ -95,3 +95,18 @@ def test_speech_text_names_the_issuer_from_the_corpus(text: str, spoken: str) ->
 def test_without_a_map_the_code_names_the_issuer() -> None:
     assert speech_text("Thực hiện 72-NQ/TW.") == "Thực hiện Nghị quyết số bảy mươi hai của Trung ương."
     assert speech_text("Thực hiện 72-NQ/TW.", {}) == speech_text("Thực hiện 72-NQ/TW.")
+
+
+def test_normative_numbers_are_read_with_their_year_and_issuer() -> None:
+    # The types, codes and issuing bodies come from the shared document profile (data file).
+    assert speech_text("Theo Nghị định 30/2020/NĐ-CP.") == (
+        "Theo Nghị định số ba mươi năm hai nghìn không trăm hai mươi của Chính phủ."
+    )
+    assert speech_text("Luật Cư trú số 68/2020/QH14 có hiệu lực.") == (
+        "Luật Cư trú số sáu mươi tám năm hai nghìn không trăm hai mươi của Quốc hội khóa mười bốn có hiệu lực."
+    )
+
+
+def test_chat_shorthand_is_never_read_aloud() -> None:
+    # "K" and "J" are shorthand people type; a bulletin reads documents, where they are letters.
+    assert speech_text("Điểm K và mục J") == "Điểm K và mục J"
