@@ -33,7 +33,7 @@ class PropagandaService:
         self.qa = qa
         self.documents = qa.index.documents
         self.targets = extract_all(self.documents)
-        self.checker = ClaimChecker(self.documents, self.targets)
+        self.checker = ClaimChecker(self.documents, lambda query, k: qa.search(query, k).hits, qa.restore_accents)
         self.references = ReferenceGraph(self.documents)
 
     def talking_points(self, topic: str, max_points: int = MAX_POINTS) -> TalkingPoints:

@@ -20,7 +20,7 @@ from hoidap.qa.question import Question, analyse
 from hoidap.qa.refusal import OTHER_DOCUMENT, RefusalPolicy
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
 from hoidap.settings import Settings
-from hoidap.vntext import expand_colloquial
+from hoidap.vntext import expand_colloquial, is_unaccented
 
 REFUSAL_TEXT = (
     "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác. "
@@ -205,6 +205,11 @@ class QAService:
         if not questions:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
         return np.stack([self.embedder.embed_query(self.retriever.dense_query_text(q)[0]) for q in questions])
+
+    def restore_accents(self, text: str) -> str:
+        """``text`` with its accents put back as retrieval does for an unaccented question
+        (unchanged when it already has them): for edges that read words, not just match them."""
+        return self.retriever.dense_query_text(text)[0] if is_unaccented(text) else text
 
     def search(self, query: str, k: int = 5) -> SearchResponse:
         cleaned = self.validate_question(query)
