@@ -269,7 +269,12 @@ class Aligner:
             stated_numbers = [k for k in ukeys[j1:j2] if k[0] in "#@§"]
             if claimed_numbers and stated_numbers:
                 kind = _number_kind(claim.tokens[i1:i2], claimed_numbers[0])
-                self._add(result, Difference(kind, claim.span(i1, i2), unit.span(j1, j2)))
+                at_claim = next(k for k in range(i1, i2) if ckeys[k] == claimed_numbers[0])
+                at_unit = next(k for k in range(j1, j2) if ukeys[k] == stated_numbers[0])
+                self._add(
+                    result,
+                    Difference(kind, _figure(claim, at_claim, self.contrasts, kind), _figure(unit, at_unit, self.contrasts, kind)),
+                )
                 continue
             for contrast in self.contrasts.sets:
                 mine = _overlapping(ckeys, contrast.phrases, i1, i2)
@@ -282,7 +287,7 @@ class Aligner:
                     self._add(result, Difference(_set_kind(contrast.name), " ".join(mine_phrases.pop()), unit.span(j1, j2)))
                     break
             else:
-                if self._swapped_words(ckeys[i1:i2], ukeys[j1:j2], known, set(ckeys), opcodes, n):
+                if self._swapped_words(ckeys[i1:i2], ukeys[j1:j2], set(ukeys), set(ckeys), opcodes, n):
                     self._add(result, Difference("wording", claim.span(i1, i2), unit.span(j1, j2)))
 
     def _swapped_words(
@@ -290,10 +295,14 @@ class Aligner:
     ) -> bool:
         """A few words of the claim put where the passage, word for word around them, has others:
         "Bộ luật hình sự" for "Bộ luật dân sự", "dưới mức cho phép" for "vượt mức cho phép"."""
-        if len(mine) > 4 or len(theirs) > 4 or not (0 < n < len(opcodes) - 1):
+        if len(mine) > 4 or len(theirs) > 4:
             return False
-        before, after = opcodes[n - 1], opcodes[n + 1]
-        if before[0] != "equal" or after[0] != "equal" or before[2] - before[1] < 2 or after[2] - after[1] < 2:
+        # word for word around it: two equal words on each side, or four after it at the start
+        before = opcodes[n - 1] if n > 0 else None
+        after = opcodes[n + 1] if n + 1 < len(opcodes) else None
+        if after is None or after[0] != "equal" or after[2] - after[1] < (2 if before else 4):
+            return False
+        if before is not None and (before[0] != "equal" or before[2] - before[1] < 2):
             return False
         claim_words = [k for k in mine if k[0] not in "#@§%" and k not in self.contrasts.filler]
         unit_words = [k for k in theirs if k[0] not in "#@§%" and k not in self.contrasts.filler]
@@ -444,7 +453,7 @@ class Aligner:
         obliges = [i for i, _ in _occurrences(cwords, self.contrasts.obligation) if i not in negated]
         unit_obliges = _occurrences(uwords, self.contrasts.obligation, *window)
         unit_allows = _occurrences(uwords, self.contrasts.permission, *window)
-        if obliges and not unit_obliges and unit_allows and not self._negations(uwords, *window):
+        if obliges and not unit_obliges and unit_allows:
             self._add(result, Difference("modality", claim.span(obliges[0], obliges[0] + 1), ""))
             return
         strong = tuple(p for p in self.contrasts.permission if p != ("được",))

@@ -59,6 +59,7 @@ _MISMATCH_WORDS = {
 }
 # "BHYT (bảo hiểm y tế)" as expand_abbreviations writes it: keep the words the documents use.
 _ABBREVIATION_SPELLED = re.compile(r"\b([A-ZĐ]{2,})\s*\(([^()]+)\)")
+_CLAIM_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 _SYLLABLE = re.compile(r"[a-z]+")
 _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(*]?[A-ZĐÀ-Ỹ0-9a-zđ+\-])")
@@ -137,7 +138,22 @@ class ClaimChecker:
         self.aligner = aligner or Aligner(weights=syllable_weights(documents))
 
     def check(self, claim: str) -> ClaimCheck:
+        """A claim of several sentences is checked sentence by sentence: one contradicted sentence
+        contradicts it; otherwise one supported sentence supports it (the others set the scene:
+        "Ông X là cán bộ … Ông X có thể …")."""
         written = " ".join(claim.split())
+        sentences = [s for s in _CLAIM_SENTENCE.split(written) if len(s.split()) >= 4]
+        if len(sentences) < 2:
+            return self._check_one(written)
+        results = [self._check_one(s) for s in sentences]
+        for verdict in ("contradicted", "supported"):
+            found = next((r for r in results if r.verdict == verdict), None)
+            if found is not None:
+                return found.model_copy(update={"claim": written})
+        return results[0].model_copy(update={"claim": written})
+
+    def _check_one(self, claim: str) -> ClaimCheck:
+        written = claim
         readable = self.restore_accents(written) if self.restore_accents and is_unaccented(written) else written
         claim_text = Text.of(spell_out(written))
         if readable != written:
