@@ -108,6 +108,8 @@ def _plain_tokens(text: str, begin: int, stop: int) -> list[Token]:
             day, month = raw.split("/")
             out.append(Token(f"@{int(day)}-{int(month)}", "", match.start(), match.end()))
         elif kind == "num":
+            if _is_list_marker(text, match.start(), match.end()):
+                continue
             key = _number_key(raw)
             year = bool(re.fullmatch(r"(?:19|20)\d\d", raw))
             out.append(Token(key, "", match.start(), match.end(), year=year))
@@ -120,6 +122,11 @@ def _plain_tokens(text: str, begin: int, stop: int) -> list[Token]:
                 continue
             out.append(Token(folded, raw.lower(), match.start(), match.end()))
     return out
+
+
+def _is_list_marker(text: str, start: int, end: int) -> bool:
+    """"2." or "1.1." opening a line or a unit: the item's number, not a figure."""
+    return not text[:start].strip(" \t*-+(") .split("\n")[-1] and end < len(text) and text[end] in ".)"
 
 
 def _spelled_numbers(tokens: list[Token]) -> list[Token]:
@@ -215,6 +222,10 @@ class Aligner:
         self.contrasts = contrasts or load_contrasts()
         self.weights = weights or {}
         self.unknown_weight = max(self.weights.values(), default=1.0)
+        c = self.contrasts
+        self._polar_keys = {
+            fold_diacritics(w) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group for w in p
+        }
 
     def weight(self, key: str) -> float:
         return self.weights.get(key, self.unknown_weight)
@@ -265,7 +276,10 @@ class Aligner:
         for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
             if tag != "replace" or i2 - i1 > 6 or j2 - j1 > 8:
                 continue
-            claimed_numbers = [k for k in ckeys[i1:i2] if k[0] in "#@§" and k not in known]
+            claimed_numbers = [
+                k for n2, k in enumerate(ckeys[i1:i2], start=i1)
+                if k[0] in "#@§" and k not in known and not (claim.tokens[n2].year and _names_a_law(claim.tokens, n2))
+            ]
             stated_numbers = [k for k in ukeys[j1:j2] if k[0] in "#@§"]
             if claimed_numbers and stated_numbers:
                 kind = _number_kind(claim.tokens[i1:i2], claimed_numbers[0])
@@ -306,6 +320,8 @@ class Aligner:
             return False
         claim_words = [k for k in mine if k[0] not in "#@§%" and k not in self.contrasts.filler]
         unit_words = [k for k in theirs if k[0] not in "#@§%" and k not in self.contrasts.filler]
+        if set(claim_words + unit_words) & self._polar_keys:
+            return False  # "Không được phép" for "Cấm": polarity and modality are compared on their own
         return (
             bool(claim_words) and bool(unit_words)
             and not any(k in known for k in claim_words)
@@ -441,6 +457,13 @@ class Aligner:
         about_claim = {j for j, k in enumerate(unit_keys) if k in claim_words}
         mine = self._negations(claim.accented)  # a claim is short: all of its negations bear on it
         theirs = [j for j in self._negations(unit.accented) if _bears(j, about_claim)]
+        window = (max(0, min(about_claim, default=0) - 3), max(about_claim, default=len(unit_keys)) + 4)
+        if _occurrences(unit.accented, self.contrasts.permission, *window) and not _occurrences(
+            unit.accented, self.contrasts.obligation, *window
+        ):
+            # "không bắt buộc phải có" where the passage says "có thể có": the same permission
+            waived = {i for i, _ in _occurrences(claim.accented, self.contrasts.negated_obligations)}
+            mine = [i for i in mine if i not in waived]
         if len(mine) != len(theirs):
             stated = unit.span(max(theirs[0] - 2, 0), min(theirs[0] + 4, len(unit.tokens))) if theirs else ""
             claimed = claim.span(max(mine[0] - 1, 0), min(mine[0] + 3, len(claim.tokens))) if mine else ""
@@ -449,7 +472,7 @@ class Aligner:
     def _modality(self, claim: Text, unit: Text, window: tuple[int, int], result: Alignment) -> None:
         cwords, uwords = claim.accented, unit.accented
         negated = set(self._negations(cwords))
-        negated |= {i + 1 for i in negated} | {i + 2 for i in negated}
+        negated |= {i + k for i in negated for k in (1, 2, 3)}
         obliges = [i for i, _ in _occurrences(cwords, self.contrasts.obligation) if i not in negated]
         unit_obliges = _occurrences(uwords, self.contrasts.obligation, *window)
         unit_allows = _occurrences(uwords, self.contrasts.permission, *window)

@@ -39,6 +39,7 @@ class Contrasts:
     sets: tuple[ContrastSet, ...]
     negators: tuple[Phrase, ...]  # accented
     not_negations: tuple[Phrase, ...]
+    negated_obligations: tuple[Phrase, ...]
     obligation: tuple[Phrase, ...]
     permission: tuple[Phrase, ...]
     scope: tuple[Phrase, ...]
@@ -62,6 +63,7 @@ def load_contrasts() -> Contrasts:
         sets=sets,
         negators=_longest_first([accented_phrase(w) for w in raw["polarity"]["negators"]]),
         not_negations=_longest_first([accented_phrase(w) for w in raw["polarity"]["not_negations"]]),
+        negated_obligations=_longest_first([accented_phrase(w) for w in raw["polarity"]["negated_obligations"]]),
         obligation=_longest_first([accented_phrase(w) for w in raw["modality"]["obligation"]]),
         permission=_longest_first([accented_phrase(w) for w in raw["modality"]["permission"]]),
         scope=_longest_first([accented_phrase(w) for w in raw["scope"]["words"]]),
