@@ -223,6 +223,13 @@ class Aligner:
         self.weights = weights or {}
         self.unknown_weight = max(self.weights.values(), default=1.0)
         c = self.contrasts
+        self._respell = {
+            fold_diacritics(w): w
+            for group in (c.negators, c.obligation, c.permission, c.scope, c.negated_obligations)
+            for p in group
+            for w in p
+            if w not in c.accent_required
+        }
         self._polar_keys = {
             fold_diacritics(w) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group for w in p
         }
@@ -447,6 +454,18 @@ class Aligner:
                 masked[k] = ""
         return [i for i, _ in _occurrences(masked, self.contrasts.negators, start, stop)]
 
+    def claim_words(self, claim: Text) -> list[str]:
+        """The words the vocabularies are read on: accented, or — for a word left without accents
+        (an unaccented claim whose restoration missed it) — its accented spelling in the
+        vocabularies when that is unambiguous ("khong" → "không"; never "cam" → "cấm")."""
+        out = []
+        for token in claim.tokens:
+            word = token.accented
+            if word and word == token.key:
+                word = self._respell.get(word, word)
+            out.append(word)
+        return out
+
     def _polarity(self, claim: Text, unit: Text, blocks: list, result: Alignment) -> None:
         """The claim's negations and the passage's negations that bear on the claim's words (one
         of the next four words is a content word of the claim, in any order: "trừ trường hợp phạm
@@ -455,14 +474,15 @@ class Aligner:
         claim_words = {k for k in claim.keys if k not in self.contrasts.filler}
         unit_keys = unit.keys
         about_claim = {j for j, k in enumerate(unit_keys) if k in claim_words}
-        mine = self._negations(claim.accented)  # a claim is short: all of its negations bear on it
+        cwords = self.claim_words(claim)
+        mine = self._negations(cwords)  # a claim is short: all of its negations bear on it
         theirs = [j for j in self._negations(unit.accented) if _bears(j, about_claim)]
         window = (max(0, min(about_claim, default=0) - 3), max(about_claim, default=len(unit_keys)) + 4)
         if _occurrences(unit.accented, self.contrasts.permission, *window) and not _occurrences(
             unit.accented, self.contrasts.obligation, *window
         ):
             # "không bắt buộc phải có" where the passage says "có thể có": the same permission
-            waived = {i for i, _ in _occurrences(claim.accented, self.contrasts.negated_obligations)}
+            waived = {i for i, _ in _occurrences(cwords, self.contrasts.negated_obligations)}
             mine = [i for i in mine if i not in waived]
         if len(mine) != len(theirs):
             stated = unit.span(max(theirs[0] - 2, 0), min(theirs[0] + 4, len(unit.tokens))) if theirs else ""
@@ -470,7 +490,7 @@ class Aligner:
             self._add(result, Difference("negation", claimed, stated))
 
     def _modality(self, claim: Text, unit: Text, window: tuple[int, int], result: Alignment) -> None:
-        cwords, uwords = claim.accented, unit.accented
+        cwords, uwords = self.claim_words(claim), unit.accented
         negated = set(self._negations(cwords))
         negated |= {i + k for i in negated for k in (1, 2, 3)}
         obliges = [i for i, _ in _occurrences(cwords, self.contrasts.obligation) if i not in negated]
@@ -487,7 +507,7 @@ class Aligner:
 
     def _scope(self, claim: Text, unit: Text, window: tuple[int, int], context: Text | None, result: Alignment) -> None:
         uwords = unit.accented + (context.accented if context else [])
-        for i, phrase in _occurrences(claim.accented, self.contrasts.scope):
+        for i, phrase in _occurrences(self.claim_words(claim), self.contrasts.scope):
             if not _contains_phrase(uwords, phrase) and not _contains_phrase(
                 [fold_diacritics(w) for w in uwords], tuple(fold_diacritics(w) for w in phrase)
             ):

@@ -40,6 +40,7 @@ class Contrasts:
     negators: tuple[Phrase, ...]  # accented
     not_negations: tuple[Phrase, ...]
     negated_obligations: tuple[Phrase, ...]
+    accent_required: frozenset[str]
     obligation: tuple[Phrase, ...]
     permission: tuple[Phrase, ...]
     scope: tuple[Phrase, ...]
@@ -63,6 +64,7 @@ def load_contrasts() -> Contrasts:
         sets=sets,
         negators=_longest_first([accented_phrase(w) for w in raw["polarity"]["negators"]]),
         not_negations=_longest_first([accented_phrase(w) for w in raw["polarity"]["not_negations"]]),
+        accent_required=frozenset(normalize_text(w).lower() for w in raw["polarity"]["accent_required"]),
         negated_obligations=_longest_first([accented_phrase(w) for w in raw["polarity"]["negated_obligations"]]),
         obligation=_longest_first([accented_phrase(w) for w in raw["modality"]["obligation"]]),
         permission=_longest_first([accented_phrase(w) for w in raw["modality"]["permission"]]),
