@@ -171,8 +171,7 @@ class ClaimChecker:
             s for s in scored
             if s.alignment.differences and s.relevance >= CONTRADICT_RELEVANCE and s.relevance >= top - RELEVANCE_SLACK
         ]
-        best_support = supporting[0].relevance if supporting else 0.0
-        if contradicting and contradicting[0].relevance > best_support and not _holds(contradicting[0], supporting):
+        if contradicting and _outweighs(contradicting[0], supporting) and not _holds(contradicting[0], supporting):
             return self._contradicted(written, contradicting)
         if supporting:
             return self._supported(written, supporting)
@@ -260,6 +259,25 @@ class ClaimChecker:
             start=unit.start,
             end=unit.end,
         )
+
+
+def _outweighs(contra: _Scored, supporting: list[_Scored]) -> bool:
+    """The contradicting unit is more about the claim than any supporting one, or as much and a
+    part of it (a sentence stating "Hội đồng trọng tài" inside a paragraph whose other sentence
+    has the claim's "Trung tâm trọng tài": the paragraph only mixes the two)."""
+    if not supporting:
+        return True
+    best = supporting[0]
+    if contra.relevance > best.relevance:
+        return True
+    inner, outer = contra.unit, best.unit
+    return (
+        contra.relevance >= best.relevance - 1e-9
+        and inner.hit.doc_id == outer.hit.doc_id
+        and outer.start <= inner.start
+        and inner.end <= outer.end
+        and (inner.start, inner.end) != (outer.start, outer.end)
+    )
 
 
 def _holds(whole: _Scored, supporting: list[_Scored]) -> bool:
