@@ -15,6 +15,7 @@ from hoidap.api.commands import serve
 from hoidap.bot.commands import bot_app
 from hoidap.channels import commands as channel_commands
 from hoidap.channels import insights_command
+from hoidap.eval.claims_command import eval_claims_command, eval_points_command
 from hoidap.eval.commands import eval_command
 from hoidap.index.embedder import EmbedderUnavailable, make_embedder
 from hoidap.index.store import IndexNotReady, open_index_store
@@ -167,6 +168,8 @@ def search(
 
 app.command("serve")(serve)
 app.command("eval")(eval_command)
+app.command("eval-claims")(eval_claims_command)
+app.command("eval-points")(eval_points_command)
 app.command("points")(propaganda_commands.points)
 app.command("targets")(propaganda_commands.targets)
 app.command("check")(propaganda_commands.check)

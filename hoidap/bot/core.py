@@ -66,6 +66,11 @@ MISMATCH_LABELS = {
     "doc_number": "số hiệu văn bản",
     "actor": "người ký / cơ quan ban hành",
     "date": "ngày tháng",
+    "level": "cấp",
+    "wording": "từ ngữ",
+    "negation": "khẳng định / phủ định",
+    "modality": "bắt buộc / cho phép",
+    "scope": "phạm vi",
 }
 BOT_MAX_POINTS = 5  # a phone screen, not a report: the CLI and API give up to 7
 RATE_LIMITED_TEXT = "Bạn hỏi hơi nhanh, xin chờ khoảng {seconds} giây rồi hỏi tiếp nhé."

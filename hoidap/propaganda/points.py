@@ -21,10 +21,15 @@ from pydantic import BaseModel
 from hoidap.domain import SECTION_SEPARATOR, Chunk, Document
 from hoidap.ingest.chunking import Span, paragraph_spans, sentence_spans
 from hoidap.propaganda.targets import Target, section_path
-from hoidap.qa.compose import clean_for_answer, trim_span
-from hoidap.qa.question import STOPWORDS
-from hoidap.qa.service import document_title
-from hoidap.vntext import expand_abbreviations, expand_colloquial, folded_syllables, normalize_text
+from hoidap.qa.service import STOPWORDS, clean_for_answer, document_label, trim_span
+from hoidap.vntext import (
+    DOC_NUMBER_PATTERN,
+    doc_number_key,
+    expand_abbreviations,
+    expand_colloquial,
+    folded_syllables,
+    normalize_text,
+)
 
 MAX_POINTS = 7
 _MAX_POINT_CHARS = 320
@@ -100,7 +105,7 @@ def _citation(document: Document, start: int, end: int) -> PointCitation:
     return PointCitation(
         doc_id=document.doc_id,
         source=document.source,
-        doc_title=document_title(document),
+        doc_title=document_label(document, short=False),
         doc_number=document.metadata.number,
         section=SECTION_SEPARATOR.join(section_path(document, start)),
         quote=document.text[start:end],
@@ -133,6 +138,26 @@ def _condense(text: str, sentence: Span, variants: list[list[str]]) -> Span:
             break
         last = clause
     return Span(first.start, last.end)
+
+
+def _clauses_naming(text: str, sentence: Span, variants: list[list[str]]) -> list[Span]:
+    """Every ";"-clause of a long sentence that names the topic, each a point of its own (a clause
+    cut by ``_condense`` loses the next one: "tuổi thọ … 75,5 tuổi; … sống khỏe mạnh 68 năm")."""
+    start, end = trim_span(text, sentence.start, sentence.end)
+    if end - start <= _MAX_POINT_CHARS:
+        return []
+    out = []
+    cursor = start
+    pieces = [m for m in re.finditer(r";\s*", text[start:end])]
+    bounds = [(cursor, start + pieces[0].start())] if pieces else []
+    for a, b in zip(pieces, pieces[1:], strict=False):
+        bounds.append((start + a.end(), start + b.start()))
+    if pieces:
+        bounds.append((start + pieces[-1].end(), end))
+    for a, b in bounds:
+        if b - a >= _MIN_POINT_CHARS and _coverage(text[a:b], variants)[0]:
+            out.append(Span(a, b))
+    return out[1:]  # the first is what _condense keeps
 
 
 class _Candidate:
@@ -170,7 +195,7 @@ def _target_candidates(
         document = documents[target.doc_id]
         key = target.group_key if target.kind == "quantified" else f"goal:{target.doc_id}:{target.start}"
         rank = (0 if target.kind == "quantified" else 1, order)
-        candidate = _Candidate("target", rank, document, Span(target.start, target.end), target)
+        candidate = _Candidate("target", rank, document, _enclosing_clause(document.text, target.start, target.end), target)
         if key in groups:
             groups[key].citations.extend(candidate.citations)
         else:
@@ -179,6 +204,21 @@ def _target_candidates(
     for candidate in out:  # targets stated in several documents first
         candidate.rank = (candidate.rank[0], -len(candidate.citations), candidate.rank[1])
     return out
+
+
+def _enclosing_clause(text: str, start: int, end: int) -> Span:
+    """The whole ";"-clause around a target's quote, when short enough: "tuổi thọ trung bình đạt
+    trên 75,5 tuổi, trong đó số năm sống khỏe mạnh đạt tối thiểu 68 năm" keeps its second half."""
+    left = max(text.rfind(";", 0, start), text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1)
+    stops = [i for i in (text.find(";", end), text.find("\n", end), text.find(". ", end)) if i >= 0]
+    right = min(stops) if stops else len(text)
+    a, b = trim_span(text, left + 1, right)
+    lead = re.match(r"[-+•*\s]+", text[a:b])
+    if lead:
+        a += lead.end()
+    if a <= start and end <= b and b - a <= _MAX_POINT_CHARS:
+        return Span(a, b)
+    return Span(start, end)
 
 
 def _sentence_candidates(
@@ -196,10 +236,33 @@ def _sentence_candidates(
                 contiguous, present = _coverage(text[sentence.start : sentence.end], variants)
                 if not (contiguous or (not strict and present >= 0.75)):
                     continue
-                span = _condense(text, sentence, variants)
-                if span.end - span.start < _MIN_POINT_CHARS:
-                    continue
-                out.append(_Candidate("task" if main else "detail", (rank,), document, span))
+                for span in [_condense(text, sentence, variants), *_clauses_naming(text, sentence, variants)]:
+                    if span.end - span.start < _MIN_POINT_CHARS:
+                        continue
+                    out.append(_Candidate("task" if main else "detail", (rank,), document, span))
+    return out
+
+
+def _identity_candidates(topic: str, documents: dict[str, Document]) -> list[_Candidate]:
+    """A topic naming a document ("Chỉ thị 25-CT/TW …"): first, the sentence that says what it is
+    (its number, date and issuer, as the first document mentioning it writes it)."""
+    out: list[_Candidate] = []
+    for number in {doc_number_key(m.group(0)) for m in DOC_NUMBER_PATTERN.finditer(topic)}:
+        for doc_id in sorted(documents):
+            document = documents[doc_id]
+            match = next(
+                (m for m in DOC_NUMBER_PATTERN.finditer(document.text) if doc_number_key(m.group(0)) == number), None
+            )
+            if match is None:
+                continue
+            for paragraph in paragraph_spans(document.text, 0, len(document.text)):
+                if paragraph.start <= match.start() < paragraph.end:
+                    for sentence in sentence_spans(document.text, paragraph):
+                        if sentence.start <= match.start() < sentence.end:
+                            span = Span(*trim_span(document.text, sentence.start, min(sentence.end, sentence.start + _MAX_POINT_CHARS)))
+                            out.append(_Candidate("identity", (0,), document, span))
+                    break
+            break
     return out
 
 
@@ -218,11 +281,17 @@ def build_talking_points(
     variants = topic_variants(topic)
     if not variants:
         return TalkingPoints(topic=topic, points=[], message=NOT_COVERED.format(topic=topic.strip()))
-    candidates = _target_candidates(targets, documents, variants)
+    candidates = _identity_candidates(topic, documents)
+    candidates += _target_candidates(targets, documents, variants)
     candidates += _sentence_candidates(hits, documents, variants, strict=True)
-    if 0 < len(candidates) < 3:
-        candidates += _sentence_candidates(hits, documents, variants, strict=False)
-    order = {"target": 0, "task": 1, "detail": 2}
+    if len(candidates) < max_points:
+        # sentences holding most of the topic's words, not side by side ("chiều cao trung bình
+        # của trẻ em" for "chiều cao trẻ em"), after those naming it
+        loose = _sentence_candidates(hits, documents, variants, strict=False)
+        for candidate in loose:
+            candidate.kind, candidate.rank = "detail", (len(hits) + candidate.rank[0],)
+        candidates += loose
+    order = {"identity": -1, "target": 0, "task": 1, "detail": 2}
     candidates.sort(key=lambda c: (order[c.kind], c.rank))
     kept: list[_Candidate] = []
     for candidate in candidates:
@@ -241,7 +310,9 @@ def build_talking_points(
         kept.append(candidate)
     points = [
         TalkingPoint(
-            text=_sentence_case(clean_for_answer(k.citations[0].quote)), kind=k.kind, citations=k.citations
+            text=_sentence_case(clean_for_answer(k.citations[0].quote)),
+            kind="task" if k.kind == "identity" else k.kind,
+            citations=k.citations,
         )  # type: ignore[arg-type]
         for k in kept[: max(1, min(max_points, MAX_POINTS))]
     ]

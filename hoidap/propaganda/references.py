@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from hoidap.domain import Document
-from hoidap.qa.service import document_title
+from hoidap.qa.service import document_label
 from hoidap.vntext import DOC_NUMBER_PATTERN, doc_number_key
 
 Relation = Literal["implements", "cites"]
@@ -126,7 +126,7 @@ def extract_links(document: Document, numbered: dict[str, str]) -> list[Referenc
                 target_doc_id=numbered.get(key),
                 relation=relation,
                 stated_in=document.doc_id,
-                stated_in_title=document_title(document),
+                stated_in_title=document_label(document, short=False),
                 quote=text[start:end],
                 start=start,
                 end=end,
@@ -184,7 +184,7 @@ class ReferenceGraph:
         ]
         return DocumentReferences(
             doc_id=doc_id,
-            title=document_title(document),
+            title=document_label(document, short=False),
             number=document.metadata.number,
             implements=[link for link in mine if link.relation == "implements"],
             cites=[link for link in mine if link.relation == "cites"],

@@ -16,7 +16,6 @@ from hoidap.propaganda.points import MAX_POINTS, TalkingPoints, build_talking_po
 from hoidap.propaganda.references import DocumentReferences, NumberReferences, ReferenceGraph
 from hoidap.propaganda.targets import Target, extract_all, filter_targets
 from hoidap.qa.service import QAService, QuestionRejected
-from hoidap.vntext import expand_colloquial
 
 _RETRIEVED_PASSAGES = 20
 
@@ -31,14 +30,14 @@ class TargetTable(BaseModel):
 class PropagandaService:
     def __init__(self, qa: QAService) -> None:
         self.qa = qa
-        self.documents = qa.index.documents
+        self.documents = {document.doc_id: document for document in qa.documents()}
         self.targets = extract_all(self.documents)
-        self.checker = ClaimChecker(self.documents, self.targets)
+        self.checker = ClaimChecker(self.documents, lambda query, k: qa.search(query, k).hits, qa.restore_accents)
         self.references = ReferenceGraph(self.documents)
 
     def talking_points(self, topic: str, max_points: int = MAX_POINTS) -> TalkingPoints:
         cleaned = self._validate(topic, "Chủ đề")
-        hits = self.qa.retriever.search(expand_colloquial(cleaned), k=_RETRIEVED_PASSAGES).hits
+        hits = self.qa.passages(cleaned, k=_RETRIEVED_PASSAGES)
         return build_talking_points(
             cleaned, self.documents, self.targets, [(h.chunk, h.score) for h in hits], max_points
         )

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from hoidap.domain import SECTION_SEPARATOR, Document
 from hoidap.ingest.chunking import Span, paragraph_spans, sentence_spans
 from hoidap.ingest.structure import iter_nodes
-from hoidap.qa.service import document_title
+from hoidap.qa.service import document_label
 from hoidap.vntext import (
     expand_abbreviations,
     expand_colloquial,
@@ -202,7 +202,7 @@ def _metric(clause: str, figure_at: int, figure_end: int, comparator_at: int, sc
 def extract_targets(document: Document) -> list[Target]:
     """Every target of one document, in reading order, each stated once (repeats go to ``also_in``)."""
     text = document.text
-    title = document_title(document)
+    title = document_label(document, short=False)
     rows: list[Target] = []
     for paragraph in paragraph_spans(text, 0, len(text)):
         paragraph_text = text[paragraph.start : paragraph.end]

@@ -31,13 +31,25 @@ from hoidap.qa.refusal import (
 from hoidap.qa.schemas import AskResponse, Citation, SearchHit, SearchResponse
 from hoidap.records import Records
 from hoidap.settings import Settings
-from hoidap.vntext import expand_colloquial, strip_format_characters
+from hoidap.vntext import expand_colloquial, is_unaccented, strip_format_characters
 
 REFUSAL_TEXT = "Các văn bản hiện có không đề cập đến nội dung này, nên tôi không thể trả lời chính xác."
 REFUSAL_WITH_CLOSEST = " Các đoạn văn bản gần nhất được liệt kê bên dưới để tham khảo."
 
 
-__all__ = ["STOPWORDS", "AskTrace", "document_label", "DirectServing", "Exchange", "QAService", "QuestionRejected", "content_terms"]
+# What edges may use: the service, its data shapes, and the quoting and naming rules they share.
+__all__ = [
+    "STOPWORDS",
+    "AskTrace",
+    "DirectServing",
+    "Exchange",
+    "QAService",
+    "QuestionRejected",
+    "clean_for_answer",
+    "content_terms",
+    "document_label",
+    "trim_span",
+]
 
 
 def content_terms(text: str) -> frozenset[str]:
@@ -99,11 +111,6 @@ class AskTrace:
     coverage: float
     refusal_reason: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
-
-
-def document_title(document: Document) -> str:
-    """The document's full name (kept for the edges that import it; see :mod:`hoidap.qa.labels`)."""
-    return document_label(document, short=False)
 
 
 class QAService:
@@ -314,6 +321,11 @@ class QAService:
         response = response.model_copy(update={"conversation_id": conversation_id})
         record_turn(records, conversation_id, question, rewrite.question, response)
         return Exchange(response=response, rewrite=rewrite, from_cache=from_cache)
+
+    def restore_accents(self, text: str) -> str:
+        """``text`` with its accents put back as retrieval does for an unaccented question
+        (unchanged when it already has them): for edges that read words, not just match them."""
+        return self.retriever.dense_query_text(text)[0] if is_unaccented(text) else text
 
     def search(self, query: str, k: int = 5) -> SearchResponse:
         cleaned = self.validate_question(query)

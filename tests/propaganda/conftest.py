@@ -1,4 +1,5 @@
-"""The five corpus documents keyed by doc_id (parsed, no index), and their targets."""
+"""The five corpus documents keyed by doc_id (parsed, no index), their targets, and the claim
+checker of the session's real index (claims are checked through the QA service's search)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import pytest
 
 from hoidap.domain import Document
 from hoidap.propaganda.claims import ClaimChecker
+from hoidap.propaganda.service import propaganda_for
 from hoidap.propaganda.targets import Target, extract_all
+from hoidap.qa.service import QAService
 
 
 @pytest.fixture(scope="session")
@@ -20,5 +23,5 @@ def targets(documents: dict[str, Document]) -> list[Target]:
 
 
 @pytest.fixture(scope="session")
-def checker(documents: dict[str, Document], targets: list[Target]) -> ClaimChecker:
-    return ClaimChecker(documents, targets)
+def checker(shared_service: QAService) -> ClaimChecker:
+    return propaganda_for(shared_service).checker

@@ -1,66 +1,67 @@
-"""Claim checking on data/eval/claims.jsonl: accuracy per class, and the reasons name what the documents state."""
+"""Claim checking on the ward claim sets: accuracy per verdict in both forms, and verdicts that
+quote the passage and say what the documents state instead."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hoidap.propaganda.claims import ClaimChecker, parse_claim
-from hoidap.propaganda.evaluate import evaluate_claims, load_claims
+import pytest
 
-CLAIMS = Path(__file__).resolve().parents[2] / "data" / "eval" / "claims.jsonl"
-# Measured on the set when it was written: every class 100%. The floor leaves room for one miss
-# per class as the rules change, never more.
-FLOOR = {"supported": 0.9, "contradicted": 0.9, "not_found": 0.85}
+from hoidap.eval.claims import evaluate_claim_file, load_claim_rows
+from hoidap.propaganda.claims import ClaimChecker
+
+EVAL = Path(__file__).resolve().parents[2] / "data" / "eval"
+# The dev set (62 claims) was used to shape the checker; the floors leave room for one miss per
+# class as it changes. The blind set is measured only; its floor sits under its first measurement.
+FLOORS = {"claims.jsonl": 0.9, "claims_blind.jsonl": 0.8}
 
 
-def test_claim_set_accuracy_per_class(checker: ClaimChecker) -> None:
-    rows = load_claims(CLAIMS)
-    assert len(rows) >= 30
-    assert {row["label"] for row in rows} == set(FLOOR)
-    metrics, misses = evaluate_claims(checker, rows)
-    print("claim accuracy:", metrics)
-    for label, floor in FLOOR.items():
-        assert metrics[f"accuracy_{label}"] >= floor, (label, metrics, misses)
-    for row in rows:
-        if row["label"] == "contradicted" and not any(m["claim"] == row["claim"] for m in misses):
-            assert checker.check(row["claim"]).mismatches, row
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_claim_set_accuracy_per_verdict_and_form(checker: ClaimChecker, name: str) -> None:
+    rows = load_claim_rows(EVAL / name)
+    metrics, misses = evaluate_claim_file(checker.check, rows)
+    print(name, metrics)
+    low = {k: v for k, v in metrics.items() if k.startswith("accuracy_") and k.count("_") >= 2 and v < FLOORS[name]}
+    assert not low, (low, misses)
 
 
 def test_contradiction_says_what_the_documents_state(checker: ClaimChecker) -> None:
-    result = checker.check("Đến 2030 BHYT phải phủ 100% dân số")
+    result = checker.check("Đến năm 2030 tuổi thọ trung bình đạt trên 78 tuổi")
     assert result.verdict == "contradicted" and result.mismatches == ["value"]
-    assert "98%" in result.reason
-    assert result.passages and all("98%" in p.quote for p in result.passages)
-    assert {p.source[:3] for p in result.passages} == {"002", "004"}
+    assert result.stated and "75,5" in result.stated
+    assert "75,5" in result.reason and "78" in result.reason
+    assert result.passages and "75,5" in result.passages[0].quote
+
+
+def test_unaccented_claim_gets_the_same_verdict(checker: ClaimChecker) -> None:
+    accented = checker.check("Chỉ thị số 25-CT/TW là của Bộ Chính trị")
+    unaccented = checker.check("Chi thi so 25-CT/TW la cua Bo Chinh tri")
+    assert accented.verdict == unaccented.verdict == "contradicted"
+    assert "actor" in accented.mismatches and "Ban Bí thư" in (accented.stated or "")
 
 
 def test_passages_are_verbatim(checker: ClaimChecker) -> None:
     for claim in (
         "Nghị quyết 72-NQ/TW là của Ban Bí thư",
         "Đến năm 2030 tuổi thọ trung bình đạt trên 78 tuổi",
+        "Tỷ lệ tiêm chủng mở rộng đạt trên 95%",
+        "Giá vé xe buýt giảm một nửa từ năm 2026",
     ):
         for passage in checker.check(claim).passages:
             assert checker.documents[passage.doc_id].text[passage.start : passage.end] == passage.quote
 
 
+def test_not_found_shows_the_nearest_passages(checker: ClaimChecker) -> None:
+    result = checker.check("Phường sẽ xây dựng sân bay quốc tế vào năm 2027")
+    assert result.verdict == "not_found"
+    assert "không có đoạn nào" in result.reason
+
+
 def test_a_vague_match_is_never_a_contradiction(checker: ClaimChecker) -> None:
-    # same topic word, a figure, but nothing the documents set a target for
+    # same topic word and a figure, but nothing the documents set for that year or measure
     for claim in (
         "Đến năm 2030 tỷ lệ tiêm vắc-xin HPV cho trẻ em gái đạt 90%",
         "Đến năm 2035 tuổi thọ trung bình đạt trên 77 tuổi",
         "Y tế cơ sở có 50% nhân lực",
-        # shares "bảo hiểm y tế … khám chữa bệnh" with the ">20% at the ward station" target, means something else
-        "Bảo hiểm y tế chi trả 97% chi phí khám chữa bệnh",
     ):
         assert checker.check(claim).verdict != "contradicted", claim
-
-
-def test_parse_claim_reads_figures_years_numbers_and_actors() -> None:
-    parsed = parse_claim(
-        "Đến năm 2030 tuổi thọ trung bình theo Nghị quyết 72-NQ/TW của Bộ Chính trị đạt trên 75,5 tuổi"
-    )
-    assert parsed.figures == ((75.5, "tuổi"),)
-    assert parsed.years == (2030,)
-    assert parsed.numbers == ("72-nq/tw",)
-    assert parsed.actors == ("Bộ Chính trị",)
-    assert parse_claim("khám sức khỏe ít nhất mỗi năm một lần").figures == ((1.0, "lần/năm"),)

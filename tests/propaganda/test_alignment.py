@@ -1,0 +1,51 @@
+"""What differs between a claim and a passage unit, on made-up sentences (no document needed)."""
+
+from __future__ import annotations
+
+from hoidap.propaganda.alignment import Aligner, Text, tokenize
+
+aligner = Aligner()
+
+
+def differences(claim: str, passage: str) -> list[str]:
+    return [d.kind for d in aligner.align(Text.of(claim), Text.of(passage)).differences]
+
+
+def test_numbers_dates_and_document_numbers_are_single_tokens() -> None:
+    keys = [t.key for t in tokenize("Chương trình 06-CTr/TU ngày 12/01/2026, đạt 75,5 tuổi, ngày 7 tháng 4, 07/4")]
+    assert "§06-ctr/tu" in keys and "@12-1-2026" in keys and "#75.5" in keys
+    assert keys.count("@7-4") == 2
+
+
+def test_a_level_swapped_word_for_word() -> None:
+    kinds = differences(
+        "Chủ tịch Ủy ban nhân dân cấp huyện ra quyết định quản lý sau cai nghiện",
+        "Chủ tịch Ủy ban nhân dân cấp xã ra quyết định quản lý sau cai nghiện",
+    )
+    assert kinds == ["level"]
+
+
+def test_a_changed_figure_and_the_same_figure() -> None:
+    assert differences("Thời hạn quản lý là 05 năm", "Thời hạn quản lý là 02 năm") == ["value"]
+    assert differences("Thời hạn quản lý là 2 năm", "Thời hạn quản lý là 02 năm") == []
+
+
+def test_negation_counts_but_paraphrased_negation_agrees() -> None:
+    assert differences("Cơ sở không có trách nhiệm cấp giấy xác nhận", "Cơ sở có trách nhiệm cấp giấy xác nhận") == [
+        "negation"
+    ]
+    assert differences("Xâm hại trẻ em là không được phép", "Nghiêm cấm xâm hại trẻ em") == []
+
+
+def test_scope_words_the_passage_does_not_carry() -> None:
+    kinds = differences(
+        "Giải quyết tranh chấp luôn được tiến hành công khai",
+        "Giải quyết tranh chấp được tiến hành công khai",
+    )
+    assert kinds == ["scope"]
+
+
+def test_unaccented_claims_align_like_accented_ones() -> None:
+    assert differences("chu tich uy ban nhan dan cap huyen ra quyet dinh", "Chủ tịch Ủy ban nhân dân cấp xã ra quyết định") == [
+        "level"
+    ]
