@@ -60,7 +60,7 @@ _SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan",
 _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
     (
         "số tiền",
-        re.compile(r"\b(bao nhieu tien|het bao nhieu|gia bao nhieu|gia ve|muc dong|dong bao nhieu|phu cap|tien luong|muc luong|bao nhieu dong|chi phi bao nhieu|le phi|muc phi|ngan sach|kinh phi|bao nhieu ty|bao nhieu trieu)\b"),
+        re.compile(r"\b(bao nhieu tien|het bao nhieu|gia bao nhieu|(?<!quoc )(?<!dan )gia ve|muc dong|dong bao nhieu|phu cap|tien luong|muc luong|bao nhieu dong|chi phi bao nhieu|le phi|muc phi|ngan sach|kinh phi|bao nhieu ty|bao nhieu trieu)\b"),
         # "2030 tỷ lệ", "1 đồng bộ" are not amounts of money.
         re.compile(r"\d[\d.,]*\s*(đồng|nghìn|ngàn|triệu|tỷ|tỉ|vnđ|vnd)\b(?!\s+(lệ|bộ|thời|chí|hành))", re.IGNORECASE),
     ),
