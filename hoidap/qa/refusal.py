@@ -60,7 +60,7 @@ _SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan",
 _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
     (
         "số tiền",
-        re.compile(r"\b(bao nhieu tien|het bao nhieu|gia bao nhieu|gia ve|muc dong|dong bao nhieu|phu cap|tien luong|muc luong|bao nhieu dong|chi phi bao nhieu|le phi|muc phi|ngan sach|kinh phi|bao nhieu ty|bao nhieu trieu)\b"),
+        re.compile(r"\b(bao nhieu tien|het bao nhieu|gia bao nhieu|(?<!quoc )(?<!dan )gia ve|muc dong|dong bao nhieu|phu cap|tien luong|muc luong|bao nhieu dong|chi phi bao nhieu|le phi|muc phi|ngan sach|kinh phi|bao nhieu ty|bao nhieu trieu)\b"),
         # "2030 tỷ lệ", "1 đồng bộ" are not amounts of money.
         re.compile(r"\d[\d.,]*\s*(đồng|nghìn|ngàn|triệu|tỷ|tỉ|vnđ|vnd)\b(?!\s+(lệ|bộ|thời|chí|hành))", re.IGNORECASE),
     ),
@@ -110,6 +110,7 @@ class RefusalPolicy:
         documents: dict[str, Document],
         *,
         unknown_words: list[str] | None = None,
+        rare_missing: list[str] | None = None,
         named_documents: set[str] | None = None,
         evidence_documents: set[str] | None = None,
         main_answer: str | None = None,
@@ -127,6 +128,10 @@ class RefusalPolicy:
         foreign = [w for w in unknown_words or [] if len(w) >= self.min_unknown_word_chars]
         if foreign:
             return f"văn bản không nhắc đến: {', '.join(foreign)}"
+        # A word the collection barely uses, missing from the quoted passages: the question is
+        # about something else ("phim" asked of laws, answered from a law on advertising).
+        if rare_missing:
+            return f"các đoạn trích không nói về: {', '.join(_as_written(question.text, rare_missing))}"
         if named_documents and evidence_documents and not (named_documents & evidence_documents):
             return OTHER_DOCUMENT
         if question.intent == "doc_number" and not any(DOC_NUMBER_PATTERN.search(t) for t in evidence_texts):
@@ -153,6 +158,12 @@ class RefusalPolicy:
         if coverage < self.min_coverage:
             return "các đoạn trích không đủ liên quan"
         return None
+
+
+def _as_written(text: str, folded_words: list[str]) -> list[str]:
+    """The question's own spelling of folded words: ``phim`` → "Phim" as typed."""
+    written = {fold_diacritics(w).lower(): w for w in re.findall(r"[^\W\d_]+", text)}
+    return [written.get(w, w) for w in folded_words]
 
 
 def refusal_message(reason: str | None, closest: list[Chunk], documents: dict[str, Document]) -> str:

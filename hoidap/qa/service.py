@@ -247,6 +247,7 @@ class QAService:
             coverage,
             self.index.documents,
             unknown_words=self.composer.unknown_terms(analysed),
+            rare_missing=self.composer.rare_terms_missing(analysed, "\n".join(evidence_texts)),
             named_documents=named,
             # The main passage must be the named document's; later ones may add others.
             evidence_documents={draft.evidence[0].chunk.doc_id},
