@@ -193,11 +193,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served_app(env: dict[str, str], port: int, log_path: Path) -> Iterator[str]:
-    """Run `hoidap serve` on 127.0.0.1:``port`` in a subprocess until /healthz answers 200;
-    yields its base URL and stops it afterwards."""
+def serve_process(
+    env: dict[str, str], port: int, log_path: Path, *, stop_by_kill: bool = False
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run `hoidap serve` on 127.0.0.1:``port`` in a subprocess until /healthz answers 200; yields
+    its base URL and the process (for tests that kill or restart it), and stops it afterwards if it
+    still runs (``stop_by_kill``: SIGKILL, as a crash would). The log is appended to, so a restarted
+    server's lines follow the first one's."""
     base = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "hoidap.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
             + ["--log-level", "warning"],
@@ -207,24 +211,30 @@ def served_app(env: dict[str, str], port: int, log_path: Path) -> Iterator[str]:
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 180
             while True:
-                try:
-                    with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
+                with contextlib.suppress(OSError), urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError("server did not become healthy:\n" + log_path.read_text())
                 time.sleep(0.3)
-            yield base
+            yield base, process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            if process.poll() is None:
+                process.kill() if stop_by_kill else process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def served_app(env: dict[str, str], port: int, log_path: Path) -> Iterator[str]:
+    """:func:`serve_process` for tests that only need the URL."""
+    with serve_process(env, port, log_path) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="session")

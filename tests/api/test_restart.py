@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +22,7 @@ import pytest
 
 from tests.api.conftest import ADMIN_TOKEN, copy_data_dir
 from tests.api.test_jobs import SMALL_PLAN, long_plan
-from tests.conftest import REPO, free_port
+from tests.conftest import free_port, serve_process
 
 pytestmark = pytest.mark.slow
 
@@ -32,28 +31,9 @@ AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 @contextmanager
 def server(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "hoidap.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-            + ["--log-level", "warning"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 180
-            while _status(base + "/healthz") != 200:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("server did not become healthy:\n" + log_path.read_text())
-                time.sleep(0.3)
-            yield base, process
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=30)
+    """A server on a free port, killed (not stopped) when the block ends unless the test stopped it."""
+    with serve_process(env, free_port(), log_path, stop_by_kill=True) as running:
+        yield running
 
 
 def _status(url: str) -> int:

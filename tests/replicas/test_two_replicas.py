@@ -42,7 +42,8 @@ def cluster(
     tmp_path_factory: pytest.TempPathFactory, built_data_dir: Path, postgres_server_url: str, redis_server_url: str
 ) -> Iterator[dict]:
     """Two replicas, their processes and the database URL they share."""
-    from tests.servers import fresh_database, serve_process
+    from tests.conftest import serve_process
+    from tests.servers import fresh_database
 
     database_url = fresh_database(postgres_server_url)
     root = tmp_path_factory.mktemp("replicas")
