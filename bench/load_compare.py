@@ -4,9 +4,11 @@ Usage: python bench/load_compare.py [--seconds 10] [--workers N] [--corpus data/
 
 Starts, on free loopback ports, the baseline (bench/baseline_server.py, one process, as the
 tutorial) and ``hoidap serve --workers N`` (default: the usable cores) twice, once with
-``HOIDAP_ANSWER_CACHE_SIZE=0`` and once with the cache on; rate limits off. Each server is
-measured with bench/load.py's clients (same gold questions, accented and unaccented, in turn)
-and stopped before the next one starts. hoidap serves from its own data directory,
+``HOIDAP_ANSWER_CACHE_SIZE=0`` and once with the cache on, then ``--workers 1`` with the cache off
+(what the workers bring); rate limits off. All servers run
+together, idle but for their turn: each concurrency level measures them one after the other with
+bench/load.py's clients (same gold questions, accented and unaccented, in turn), so a row's
+figures are taken within the same minutes. hoidap serves from its own data directory,
 ``--data-dir`` (default: <HOIDAP_DATA_DIR>/bench-load, indexed on the first run, then reused). Prints a
 side-by-side table and writes reports/bench/load_compare.json and .md, with the load average
 before and after: figures from a busy machine are not comparable to a quiet one's.
@@ -82,11 +84,6 @@ def running(command: list[str], env: dict[str, str], log: Path, port: int) -> It
                 process.wait(timeout=10)
 
 
-def measure(base: str, questions: list[str], levels: list[int], seconds: float) -> list[dict]:
-    Level(base, questions, 1, 2.0, 20, 30.0).run()  # warm-up, not counted
-    return [Level(base, questions, concurrency, seconds, 20000, 30.0).run() for concurrency in levels]
-
-
 def load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
@@ -151,6 +148,10 @@ def main() -> None:
         "hoidap, cache off": (hoidap_command + ["--workers", str(workers)], {**base_env, "HOIDAP_ANSWER_CACHE_SIZE": "0"}),
         "hoidap, cache on": (hoidap_command + ["--workers", str(workers)], base_env),
     }
+    if workers > 1:  # what the extra workers bring, measured in the same run
+        runs["hoidap, 1 worker, cache off"] = (
+            hoidap_command + ["--workers", "1"], {**base_env, "HOIDAP_ANSWER_CACHE_SIZE": "0"}
+        )
 
     report: dict = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -166,16 +167,26 @@ def main() -> None:
     log = data_dir / "load_compare.log"  # the servers' output, beside their data, not in the report
     log.unlink(missing_ok=True)
     print(f"load average {report['load_before']}; {args.seconds:.0f} s per level; hoidap workers: {workers}")
-    for system, (command, env) in runs.items():
-        port = free_port()
-        with running(command + ["--port", str(port)], env, log, port) as base:
-            report["systems"][system] = measure(base, questions, levels, args.seconds)
-        for level in report["systems"][system]:
-            print(
-                f"{system:20} {level['concurrency']:>3} clients {level['throughput_rps']:7.1f}/s "
-                f"p50 {level.get('p50_ms', float('nan')):6.0f} p95 {level.get('p95_ms', float('nan')):6.0f} ms "
-                f"errors {level['errors']}"
-            )
+    # Every server runs for the whole bench, idle but for its turn; each concurrency level measures
+    # the systems one after the other, so the figures compared in a row are minutes apart at most
+    # and a neighbour's load on a shared machine hits them alike.
+    with contextlib.ExitStack() as servers:
+        bases = {}
+        for system, (command, env) in runs.items():
+            port = free_port()
+            bases[system] = servers.enter_context(running(command + ["--port", str(port)], env, log, port))
+        for base in bases.values():
+            Level(base, questions, 1, 2.0, 20, 30.0).run()  # warm-up, not counted
+        report["systems"] = {system: [] for system in runs}
+        for concurrency in levels:
+            for system, base in bases.items():
+                level = Level(base, questions, concurrency, args.seconds, 20000, 30.0).run()
+                report["systems"][system].append(level)
+                print(
+                    f"{system:28} {concurrency:>3} clients {level['throughput_rps']:7.1f}/s "
+                    f"p50 {level.get('p50_ms', float('nan')):6.0f} p95 {level.get('p95_ms', float('nan')):6.0f} ms "
+                    f"errors {level['errors']}"
+                )
     report["load_after"] = load_average()
 
     by_level = {system: {level["concurrency"]: level for level in levels_} for system, levels_ in report["systems"].items()}
