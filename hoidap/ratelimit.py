@@ -7,8 +7,10 @@ on each other.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
+from pathlib import Path
 from typing import Any, Protocol
 
 logger = logging.getLogger("hoidap.ratelimit")
@@ -112,10 +114,74 @@ class RedisTokenBucketLimiter:
         return float(wait)
 
 
+class SQLiteTokenBucketLimiter:
+    """The same buckets in one SQLite file, shared by the worker processes of one `hoidap serve`.
+
+    Without Redis, the workers of one machine still need one bucket per client: the kernel hands
+    each connection to any worker, so per-process buckets would allow N times the limit, and
+    dividing the limit by N would refuse a client whose connections all land on one worker.
+    One ``BEGIN IMMEDIATE`` transaction per request (well under a millisecond, WAL mode) reads,
+    refills and takes atomically across processes; the wall clock is shared by every worker.
+    """
+
+    def __init__(self, path: Path, per_minute: int, burst: int, prefix: str = "api") -> None:
+        self.rate = per_minute / 60.0
+        self.burst = max(1, burst)
+        self.prefix = prefix
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=5)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=OFF")  # limits are not worth an fsync; a crash forgets them
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS buckets (key TEXT PRIMARY KEY, tokens REAL NOT NULL, last REAL NOT NULL)"
+        )
+        self._lock = threading.Lock()  # one connection per process, used by one thread at a time
+
+    def take(self, key: str, now: float | None = None) -> float:
+        """0 when allowed; otherwise the seconds to wait. Fails open (logged) if the file is unusable."""
+        now = time.time() if now is None else now
+        name = f"{self.prefix}:{key}"
+        try:
+            with self._lock:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    row = self._db.execute("SELECT tokens, last FROM buckets WHERE key = ?", (name,)).fetchone()
+                    tokens, last = row if row is not None else (float(self.burst), now)
+                    tokens = min(float(self.burst), tokens + max(0.0, now - last) * self.rate)
+                    wait = 0.0
+                    if tokens >= 1:
+                        tokens -= 1
+                    else:
+                        wait = (1 - tokens) / self.rate if self.rate > 0 else 60.0
+                    self._db.execute(
+                        "INSERT INTO buckets (key, tokens, last) VALUES (?, ?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET tokens = excluded.tokens, last = excluded.last",
+                        (name, tokens, now),
+                    )
+                    if wait == 0.0 and self.rate > 0:
+                        # Buckets that have refilled are the same as no bucket: keep the table small.
+                        self._db.execute("DELETE FROM buckets WHERE last < ?", (now - self.burst / self.rate - 60,))
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as error:
+            logger.warning("rate limit not checked, %s unusable: %s", self.prefix, error)
+            return 0.0
+        return wait
+
+
 def make_limiter(
-    per_minute: int, burst: int, redis_client: Any | None = None, prefix: str = "hoidap:api:limit"
+    per_minute: int,
+    burst: int,
+    redis_client: Any | None = None,
+    prefix: str = "hoidap:api:limit",
+    shared_path: Path | None = None,
 ) -> RateLimiter:
-    """Redis buckets when a client is given (replicas), in-process buckets otherwise."""
+    """Redis buckets when a client is given (replicas), a shared SQLite file for the workers of one
+    machine (``shared_path``), in-process buckets otherwise."""
     if redis_client is not None:
         return RedisTokenBucketLimiter(redis_client, per_minute, burst, prefix=prefix)
+    if shared_path is not None:
+        return SQLiteTokenBucketLimiter(shared_path, per_minute, burst, prefix=prefix)
     return TokenBucketLimiter(per_minute, burst)

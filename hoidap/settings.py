@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     redis_prefix: str = "hoidap"
     # How often a replica checks Redis for an index version published by another replica.
     index_watch_seconds: float = Field(default=2.0, gt=0)
+    # `hoidap serve` worker processes (README "Serving on all cores"); None = the usable cores.
+    # Above 1 without Redis, workers share rate limits through <data_dir>/ratelimits.sqlite3.
+    serve_workers: int | None = Field(default=None, ge=1)
     # Milvus for dense and lexical search ("http://milvus:19530", or a milvus-lite file "x.db").
     milvus_uri: str | None = None
     milvus_token: SecretStr | None = None
@@ -174,6 +177,13 @@ class Settings(BaseSettings):
     def documents_dir(self) -> Path:
         """Where uploaded documents are kept (the bundled corpus stays where it is)."""
         return self.data_dir / "documents"
+
+    @property
+    def shared_limits_path(self) -> Path | None:
+        """Where worker processes of one `hoidap serve` share rate limits (None: one process, or Redis)."""
+        if self.redis_url is not None or (self.serve_workers or 1) <= 1:
+            return None
+        return self.data_dir / "ratelimits.sqlite3"
 
     @property
     def cors_origin_list(self) -> list[str]:

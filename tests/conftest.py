@@ -201,6 +201,7 @@ def serve_process(
     still runs (``stop_by_kill``: SIGKILL, as a crash would). The log is appended to, so a restarted
     server's lines follow the first one's."""
     base = f"http://127.0.0.1:{port}"
+    env = {"HOIDAP_SERVE_WORKERS": "1", **env}  # one process unless the test asks for more
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "hoidap.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]

@@ -30,7 +30,8 @@ from hoidap.api.routes import bulletin as bulletin_route
 from hoidap.api.routes import channels as channel_routes
 from hoidap.api.routes.pages import STATIC_DIR
 from hoidap.api.state import ServiceHolder, follow_index_versions
-from hoidap.index.embedder import make_embedder
+from hoidap.api.workers import DiskIndexVersion, RunnerLock
+from hoidap.index.embedder import Embedder, make_embedder
 from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
@@ -77,24 +78,36 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def bootstrap_index(settings: Settings, embedder: Embedder | None = None) -> Embedder | None:
+    """Index the bundled corpus when there is no index yet (`hoidap serve`, before any worker starts).
+    Returns the embedder it loaded, if it had to."""
+    store = open_index_store(settings)
+    if store.exists():
+        return embedder
+    embedder = embedder or make_embedder(
+        settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+    )
+    logger.warning("Chưa có chỉ mục: đang lập chỉ mục %s (khoảng 1–2 phút)…", settings.corpus_dir)
+    ingestor = Ingestor(
+        store,
+        embedder,
+        Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
+        settings.dense_flat_max_vectors,
+    )
+    report = ingestor.ingest([settings.corpus_dir], max_file_bytes=settings.max_file_bytes)
+    for _, reason in report.failed:
+        logger.warning("Bỏ qua: %s", reason)
+    return embedder
+
+
 def load_service(settings: Settings, holder: ServiceHolder, bootstrap_corpus: bool) -> None:
     """Load the embedder and the index (building it from the bundled corpus first when asked and missing)."""
     try:
         embedder = make_embedder(
             settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
         )
-        store = open_index_store(settings)
-        if bootstrap_corpus and not store.exists():
-            logger.warning("Chưa có chỉ mục: đang lập chỉ mục %s (khoảng 1–2 phút)…", settings.corpus_dir)
-            ingestor = Ingestor(
-                store,
-                embedder,
-                Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
-                settings.dense_flat_max_vectors,
-            )
-            report = ingestor.ingest([settings.corpus_dir], max_file_bytes=settings.max_file_bytes)
-            for _, reason in report.failed:
-                logger.warning("Bỏ qua: %s", reason)
+        if bootstrap_corpus:
+            bootstrap_index(settings, embedder)
         holder.swap(QAService.from_settings(settings, embedder=embedder))
         logger.warning("Sẵn sàng: chỉ mục %s", holder.current.version if holder.current else "?")
     except Exception as error:  # reported by /healthz, the process stays up for diagnosis
@@ -109,7 +122,14 @@ def create_app(
     settings = settings or Settings()
     # Replicas share rate limits, answers and the index version through Redis when it is configured.
     redis_client = connect_redis(settings.redis_url.get_secret_value()) if settings.redis_url else None
-    notice = IndexVersionNotice(redis_client, settings.redis_prefix) if redis_client is not None else None
+    notice: IndexVersionNotice | DiskIndexVersion | None = None
+    if redis_client is not None:
+        notice = IndexVersionNotice(redis_client, settings.redis_prefix)
+    # Worker processes of one `hoidap serve --workers N` (hoidap.api.workers): every worker follows
+    # the index version on disk, and one of them at a time runs the document jobs.
+    several_workers = (settings.serve_workers or 1) > 1
+    if several_workers and notice is None:
+        notice = DiskIndexVersion(open_index_store(settings))
     holder = ServiceHolder(settings.answer_cache_size, redis_client, settings.redis_prefix)
     if service is not None:
         holder.swap(service)
@@ -126,7 +146,12 @@ def create_app(
         settings=settings,
         holder=holder,
         records=open_records(settings),
-        library=DocumentLibrary(settings, holder, on_finished=job_finished),
+        library=DocumentLibrary(
+            settings,
+            holder,
+            on_finished=job_finished,
+            runner_lock=RunnerLock(settings.data_dir / "jobs.runner.lock") if several_workers else None,
+        ),
         metrics=metrics,
     )
 
@@ -200,6 +225,7 @@ def create_app(
                 settings.rate_limit_burst,
                 redis_client,
                 prefix=f"{settings.redis_prefix}:api:limit",
+                shared_path=settings.shared_limits_path,
             ),
         )
     upload_limit = settings.upload_max_bytes + _MULTIPART_OVERHEAD
@@ -212,3 +238,9 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app of one worker process of `hoidap serve --workers N` (uvicorn imports it by name;
+    settings come from the environment, where the command put HOIDAP_SERVE_WORKERS)."""
+    return create_app(Settings())

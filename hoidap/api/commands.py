@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from hoidap.optional import MissingExtra, ensure_installed
@@ -12,12 +14,17 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Địa chỉ lắng nghe"),
     port: int = typer.Option(8000, help="Cổng"),
     log_level: str = typer.Option("info", help="Mức ghi log của uvicorn (debug, info, warning, error)"),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Số tiến trình phục vụ (mặc định HOIDAP_SERVE_WORKERS, hoặc số lõi CPU)"
+    ),
 ) -> None:
     """Start the HTTP service: / is the chat page, /docs the API reference.
 
     The index is loaded in the background (GET /healthz answers 503 until it is ready); when there
     is none yet, the bundled corpus (HOIDAP_CORPUS_DIR) is indexed first, which takes a minute or two.
-    One worker process: the index, the answer cache and the rate limits live in its memory.
+    With ``--workers N`` (default: HOIDAP_SERVE_WORKERS, else the usable cores) N processes each
+    load the index and answer; they follow index versions on disk and share rate limits
+    (hoidap.api.workers). ``--workers 1`` is one process, holding everything in its memory.
     """
     try:
         ensure_installed("Dịch vụ HTTP (hoidap serve)", "fastapi", "uvicorn", "multipart", "prometheus_client")
@@ -26,13 +33,27 @@ def serve(
         raise typer.Exit(2) from error
     import uvicorn
 
-    from hoidap.api.app import create_app
+    from hoidap.api.app import bootstrap_index, create_app
+    from hoidap.api.workers import usable_cores
 
     settings = Settings()
-    app = create_app(settings, bootstrap_corpus=True)
-    typer.echo(f"Hỏi đáp: http://{host}:{port}/  (API: http://{host}:{port}/docs)", err=True)
+    count = workers or settings.serve_workers or usable_cores()
+    # The workers (and this process) read the count from the environment, as every other setting.
+    os.environ["HOIDAP_SERVE_WORKERS"] = str(count)
+    settings = Settings()
+    if count == 1:
+        target: object = create_app(settings, bootstrap_corpus=True)
+    else:
+        # Indexed once here, before the workers start: N workers must not each index the corpus.
+        bootstrap_index(settings)
+        target = "hoidap.api.app:serve_app"
+    typer.echo(
+        f"Hỏi đáp: http://{host}:{port}/  (API: http://{host}:{port}/docs), {count} tiến trình phục vụ", err=True
+    )
     uvicorn.run(
-        app,
+        target,  # type: ignore[arg-type]
+        factory=count > 1,
+        workers=count if count > 1 else None,
         host=host,
         port=port,
         log_level=log_level,

@@ -18,6 +18,10 @@ Jobs are kept in ``<data_dir>/jobs.sqlite3`` (:mod:`hoidap.api.jobs`) and surviv
 - ``DELETE /v1/documents/jobs/{id}`` cancels a queued job, or stops a running one (its parse child
   is killed, its embedding stops at the next batch); a job that has written its index finishes.
 
+With several worker processes (``hoidap serve --workers N``) one of them runs the jobs, the
+holder of a lock file (:class:`hoidap.api.workers.RunnerLock`); any worker accepts uploads and
+reports jobs (the job store is shared), and the runner picks up jobs queued by the others.
+
 Files: an accepted upload waits in ``<data_dir>/documents/.staging/<job>/`` and moves to
 ``<data_dir>/documents/`` once its index version is served. At start-up, staging folders that no
 queued job needs are removed.
@@ -42,6 +46,7 @@ from hoidap.api.errors import ApiError
 from hoidap.api.jobs import JobStore
 from hoidap.api.models import IngestJob, JobAction, JobStatus
 from hoidap.api.state import ServiceHolder
+from hoidap.api.workers import RunnerLock
 from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.limits import ParseLimits
@@ -56,6 +61,8 @@ logger = logging.getLogger(__name__)
 _FINISHED: tuple[JobStatus, ...] = ("done", "failed", "cancelled")
 # How long DELETE /v1/documents/jobs/{id} waits for a running job to stop before answering.
 _CANCEL_WAIT_SECONDS = 5.0
+# How often the runner among several workers looks for jobs queued by the other workers.
+_POLL_SECONDS = 0.5
 _INTERRUPTED_BY_SHUTDOWN = "Bị gián đoạn khi máy chủ tắt; sẽ chạy lại khi máy chủ khởi động lại."
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
@@ -115,8 +122,12 @@ class DocumentLibrary:
         settings: Settings,
         holder: ServiceHolder,
         on_finished: Callable[[IngestJob], None] | None = None,
+        runner_lock: RunnerLock | None = None,
     ) -> None:
         self.settings = settings
+        # Several workers: only the holder of this lock runs jobs (None: this process is the only one).
+        self.runner_lock = runner_lock
+        self._waiting_for_lock: threading.Thread | None = None
         self.holder = holder
         self.on_finished = on_finished
         self.documents_dir = settings.documents_dir
@@ -134,11 +145,21 @@ class DocumentLibrary:
 
     # ---------- life cycle ----------
     def start(self) -> None:
-        """Open the job store, settle jobs left by the previous run, clean staging, start the worker."""
+        """Open the job store, settle jobs left by the previous run, clean staging, start the worker.
+
+        Among several workers only the lock holder does this; the others wait for the lock in a
+        daemon thread (and take over, settling the jobs the previous runner left, if it dies)."""
         with self._state_lock:
             if self._worker is not None and self._worker.is_alive() and not self._stopping:
                 return
             self._stopping = False
+            if self.runner_lock is not None and not self.runner_lock.acquire(wait=False):
+                if self._waiting_for_lock is None or not self._waiting_for_lock.is_alive():
+                    self._waiting_for_lock = threading.Thread(
+                        target=self._take_over_when_free, name="hoidap-ingest-standby", daemon=True
+                    )
+                    self._waiting_for_lock.start()
+                return
             store = self.store
             self._queue = queue.Queue()
             for job in store.with_status("running"):
@@ -157,6 +178,15 @@ class DocumentLibrary:
             # The worker gets its own queue: a worker left over from an earlier start never takes new jobs.
             self._worker = threading.Thread(target=self._work, args=(self._queue,), name="hoidap-ingest", daemon=True)
             self._worker.start()
+
+    def _take_over_when_free(self) -> None:
+        if self.runner_lock is not None and self.runner_lock.acquire(wait=True) and not self._stopping:
+            logger.warning("this worker now runs the document jobs")
+            self.start()
+
+    @property
+    def runs_jobs(self) -> bool:
+        return self.runner_lock is None or self.runner_lock.held
 
     def _clean_staging(self, needed: set[Path]) -> None:
         if not self.staging_dir.is_dir():
@@ -191,6 +221,8 @@ class DocumentLibrary:
                 self._store.close()
                 self._store = None
             self._worker = None
+            if self.runner_lock is not None:
+                self.runner_lock.release()
 
     def _requeue_interrupted(self, running: _RunningJob | None) -> None:
         if running is None:
@@ -232,6 +264,13 @@ class DocumentLibrary:
                     409, "job_finished", f"Tác vụ “{job_id}” đã kết thúc (trạng thái {job.status}), không còn gì để hủy."
                 )
             running = self._current if self._current is not None and self._current.job_id == job_id else None
+            if running is None and job.status == "running" and not self.runs_jobs:
+                raise ApiError(
+                    409,
+                    "job_running_elsewhere",
+                    f"Tác vụ “{job_id}” đang chạy ở một tiến trình khác của máy chủ. Hãy gửi lại yêu cầu hủy "
+                    "sau vài giây (yêu cầu có thể đến đúng tiến trình đó), hoặc chờ tác vụ kết thúc.",
+                )
             if running is None:
                 job = self._save(
                     job, status="cancelled", message="Đã hủy theo yêu cầu, trước khi chạy.", finished_at=datetime.now(UTC)
@@ -355,7 +394,8 @@ class DocumentLibrary:
 
     def _enqueue(self, job: IngestJob, staged: Path | None, remove: list[str]) -> None:
         self.store.add(job, staged, remove)
-        self._queue.put(job.job_id)
+        if self.runs_jobs:
+            self._queue.put(job.job_id)  # otherwise the runner finds it in the shared store
 
     @staticmethod
     def _conflict(name: str, existing_source: str, doc_id: str) -> ApiError:
@@ -367,9 +407,23 @@ class DocumentLibrary:
         )
 
     # ---------- the worker ----------
+    def _next_job(self, jobs: queue.Queue[str | None]) -> str | None:
+        """The next job of this process's queue; among several workers, also those the others queued."""
+        if self.runner_lock is None:
+            return jobs.get()
+        while True:
+            try:
+                return jobs.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                if self._stopping:
+                    return None
+                waiting = self.store.with_status("queued")
+                if waiting:
+                    return waiting[0].job_id
+
     def _work(self, jobs: queue.Queue[str | None]) -> None:
         while True:
-            job_id = jobs.get()
+            job_id = self._next_job(jobs)
             if job_id is None or self._stopping:
                 return
             # Jobs re-queued at start-up wait for the index: they build on the served version.

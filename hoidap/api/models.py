@@ -99,6 +99,8 @@ class HealthStatus(BaseModel):
     documents: int
     chunks: int
     index_version: str
+    # Which worker process answered (`hoidap serve --workers N`): each loads and swaps versions itself.
+    worker_pid: int | None = None
 
 
 class ErrorDetail(BaseModel):

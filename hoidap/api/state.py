@@ -14,11 +14,11 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from hoidap.qa.schemas import AskResponse, SearchResponse
 from hoidap.qa.service import QAService
-from hoidap.replicas import IndexVersionNotice, RedisResultCache
+from hoidap.replicas import RedisResultCache
 from hoidap.vntext import normalize_text
 
 Result = TypeVar("Result")
@@ -124,14 +124,21 @@ class ServiceHolder:
         return state
 
 
+class VersionNotice(Protocol):
+    """Where the index version to serve is read: Redis for replicas (:class:`hoidap.replicas.IndexVersionNotice`),
+    the index's own pointer on disk for the workers of one machine (:class:`hoidap.api.workers.DiskIndexVersion`)."""
+
+    def published(self) -> str | None: ...
+
+
 def follow_index_versions(
     holder: ServiceHolder,
-    notice: IndexVersionNotice,
+    notice: VersionNotice,
     reload: Callable[[QAService], QAService],
     interval: float,
     stop: threading.Event,
 ) -> None:
-    """Poll the version other replicas published and load it (``reload`` builds a QAService on the
+    """Poll the version other replicas (or workers) published and load it (``reload`` builds a QAService on the
     index now on disk, reusing the loaded embedder); runs in a daemon thread until ``stop``."""
     attempted: str | None = None
     while not stop.wait(interval):
@@ -147,4 +154,4 @@ def follow_index_versions(
             continue
         if service.index.version != current.version:
             holder.swap(service)
-            logger.warning("Đã nạp chỉ mục %s (do bản sao khác cập nhật)", service.index.version)
+            logger.warning("Đã nạp chỉ mục %s (do bản sao hoặc tiến trình khác cập nhật)", service.index.version)

@@ -358,6 +358,7 @@ class Dialogue:
                 settings.bot_rate_limit_burst,
                 redis_client,
                 prefix=f"{settings.redis_prefix}:bot:limit",
+                shared_path=settings.shared_limits_path,
             )
             if settings.bot_rate_limit_per_minute > 0
             else None

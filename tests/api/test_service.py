@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ def test_healthz_reports_the_loaded_index(client: TestClient, shared_service: QA
         "documents": len(shared_service.index.documents),
         "chunks": len(shared_service.index.chunks),
         "index_version": shared_service.index.version,
+        "worker_pid": os.getpid(),  # the in-process test app: this process
     }
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from hoidap.api.errors import ApiError, clean_text, describe_validation_error
 from hoidap.api.library import safe_filename
-from hoidap.ratelimit import TokenBucketLimiter
+from hoidap.ratelimit import SQLiteTokenBucketLimiter, TokenBucketLimiter
 
 
 def test_token_bucket_allows_a_burst_then_the_rate() -> None:
@@ -23,6 +23,16 @@ def test_token_bucket_forgets_idle_clients() -> None:
     for i in range(50):
         limiter.take(f"client-{i}", now=float(i * 10))
     assert len(limiter._buckets) <= 10
+
+
+def test_sqlite_buckets_are_one_bucket_for_every_worker(tmp_path) -> None:
+    # Two limiters on one file stand for two worker processes (each opens its own connection).
+    path = tmp_path / "ratelimits.sqlite3"
+    first, second = (SQLiteTokenBucketLimiter(path, per_minute=60, burst=3) for _ in range(2))
+    assert [first.take("a", now=100.0), second.take("a", now=100.0), first.take("a", now=100.0)] == [0.0] * 3
+    assert 0.9 < second.take("a", now=100.0) <= 1.0
+    assert first.take("b", now=100.0) == 0.0  # per client
+    assert second.take("a", now=101.01) == 0.0
 
 
 @pytest.mark.parametrize(

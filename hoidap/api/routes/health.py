@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, Response
 
 from hoidap.api.deps import ContextDep, MetricsDep, ServingDep
@@ -16,7 +18,9 @@ router = APIRouter(tags=["vận hành"])
 def healthz(serving: ServingDep) -> HealthStatus:
     """200 khi chỉ mục đã nạp; 503 trước đó."""
     counts = serving.chunk_counts
-    return HealthStatus(documents=len(serving.service.documents()), chunks=sum(counts.values()), index_version=serving.version)
+    return HealthStatus(documents=len(serving.service.documents()), chunks=sum(counts.values()), index_version=serving.version,
+        worker_pid=os.getpid(),
+    )
 
 
 @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE: {}}}})

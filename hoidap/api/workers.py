@@ -1,0 +1,79 @@
+"""What the worker processes of one `hoidap serve --workers N` share on this machine, without Redis.
+
+Each worker loads its own copy of the read-only index and answers on its own; three things must
+still behave as one service:
+
+- **the index version**: :class:`DiskIndexVersion` reads the ``CURRENT`` pointer that an ingest
+  moves atomically (``os.replace``), and :func:`hoidap.api.state.follow_index_versions` (the
+  replicas' follower) swaps the new version in, whole, in every other worker;
+- **document jobs**: one worker at a time runs them, the holder of :class:`RunnerLock` (an
+  ``flock`` the kernel releases when the process dies, so a restarted or surviving worker takes
+  over); the others only queue jobs in the shared job store, which the runner polls;
+- **rate limits**: one SQLite file (:class:`hoidap.ratelimit.SQLiteTokenBucketLimiter`).
+
+With ``HOIDAP_REDIS_URL`` the replicas' Redis notice and limits are used instead.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+from hoidap.index.store import IndexStore
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (CPU affinity, e.g. a container's cpuset), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class DiskIndexVersion:
+    """The index version on disk, with the interface of :class:`hoidap.replicas.IndexVersionNotice`.
+
+    Publishing is a no-op: the ingest that wrote the version already moved the pointer.
+    """
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+
+    def publish(self, version: str) -> None:
+        return None
+
+    def published(self) -> str | None:
+        directory = self.store.current_directory()
+        return directory.name if directory is not None else None
+
+
+class RunnerLock:
+    """An exclusive ``flock`` on ``path``: the worker holding it runs the document jobs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._handle is not None
+
+    def acquire(self, *, wait: bool) -> bool:
+        """True once held; ``wait=False`` returns False at once when another worker holds it."""
+        if self._handle is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError:
+            os.close(handle)
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        if self._handle is not None:
+            os.close(self._handle)  # closing the descriptor drops the lock
+            self._handle = None
