@@ -7,6 +7,7 @@ same resolution). When a question names a ward, a city or a programme number ("p
 
 from __future__ import annotations
 
+import functools
 import re
 
 from hoidap.domain import Document
@@ -82,9 +83,17 @@ _WARD = re.compile(r"(?:phường|Phường|PHƯỜNG|P\.)\s+([A-ZĐ][a-zà-ỹ�
 
 def ward_of(document: Document) -> str | None:
     """The ward a document is from, as written ("Bạch Đằng"), when its text names exactly one."""
-    names = {m.group(1) for m in _WARD.finditer(document.text) if m.group(1).split()[0] not in _NOT_PLACE_WORDS}
-    if document.metadata.place:
-        names.add(re.sub(r"^(P\.|X\.|TP\.)\s*", "", document.metadata.place))
+    return _ward_of(document.text, document.metadata.place)
+
+
+@functools.lru_cache(maxsize=512)
+def _ward_of(text: str, place: str | None) -> str | None:
+    # Cached: every citation label asks this, and scanning a whole law per answer showed up as
+    # 7 % of the server's GIL time (reports/bench/profile.md). A str caches its own hash and the
+    # same loaded text object comes back each time, so a hit costs no scan and no compare.
+    names = {m.group(1) for m in _WARD.finditer(text) if m.group(1).split()[0] not in _NOT_PLACE_WORDS}
+    if place:
+        names.add(re.sub(r"^(P\.|X\.|TP\.)\s*", "", place))
     return next(iter(names)) if len({_fold(n) for n in names}) == 1 else None
 
 
