@@ -134,6 +134,8 @@ def test_lexical_index_round_trips(tmp_path: Path, lexical: LexicalIndex) -> Non
         ("tram y te phuong", "trạm y tế phường"),
         ("nguoi cao tuoi", "người cao tuổi"),
         ("Den nam 2030 ty le bao phu BHYT dat bao nhieu", "đến năm 2030 tỷ lệ bao phủ bhyt đạt bao nhiêu"),
+        # Question frames come from hoidap/data/question_phrases.txt, not from the documents.
+        ("nguoi cao tuoi duoc kham mien phi, dung hay sai", "người cao tuổi được khám miễn phí đúng hay sai"),
     ],
 )
 def test_accent_restoration(restorer: AccentRestorer, typed: str, restored: str) -> None:
