@@ -29,6 +29,9 @@ from hoidap.vntext import fold_diacritics, syllables
 SMOOTHING = 20.0
 # Question phrases are added this many times over: a handful of lines against a whole corpus.
 QUESTION_PHRASE_WEIGHT = 5
+# Words that title a person ("Anh C", "Chị E", "Ông Nguyễn Văn A"): before a capitalised name they
+# are the title, whatever the corpus prefers ("anh" is "ảnh" in a law on images).
+PERSON_TITLES = {fold_diacritics(t): t for t in ("ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cháu", "cụ")}
 
 
 @lru_cache(maxsize=1)
@@ -95,10 +98,13 @@ class AccentRestorer:
 
     def restore(self, text: str) -> str:
         """``"den nam 2030 ty le bao phu"`` → ``"đến năm 2030 tỷ lệ bao phủ"`` (lower case)."""
-        tokens = [fold_diacritics(t) for t in syllables(text)]
+        typed = syllables(text, keep_case=True)
+        tokens = [fold_diacritics(t).lower() for t in typed]
         if not tokens:
             return text
         lattice = [list(self._unigrams.get(t, {t: 1})) for t in tokens]
+        for position in _person_titles(typed):
+            lattice[position] = [PERSON_TITLES[tokens[position]]]
         # best[i][form] = (log probability of the best sequence ending in form, previous form)
         best: list[dict[str, tuple[float, str | None]]] = [
             {form: (math.log(self._unigram(form)), None) for form in lattice[0]}
@@ -117,3 +123,20 @@ class AccentRestorer:
             form = best[position][form][1] or form
             restored.append(form)
         return " ".join(reversed(restored))
+
+
+def _person_titles(typed: list[str]) -> list[int]:
+    """Positions of person titles in ``typed`` (syllables as typed): a title word followed by a
+    capitalised name ("Anh C", "chi E", "Ong Nguyen Van A"), unless the title itself continues a
+    capitalised name ("Ho Chi Minh")."""
+    found = []
+    for position, word in enumerate(typed[:-1]):
+        following = typed[position + 1]
+        # A name is one capital ("E") or a capitalised syllable ("Nguyen"); "KH", "UBND" are codes.
+        named = following[:1].isupper() and (len(following) == 1 or following[1:].islower())
+        if fold_diacritics(word).lower() not in PERSON_TITLES or not named:
+            continue
+        continues_name = position > 0 and typed[position - 1][:1].isupper() and len(following) > 1
+        if not continues_name:
+            found.append(position)
+    return found

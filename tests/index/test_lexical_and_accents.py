@@ -142,6 +142,14 @@ def test_accent_restoration(restorer: AccentRestorer, typed: str, restored: str)
     assert restorer.restore(typed) == restored
 
 
+def test_a_title_before_a_capitalised_name_is_a_person_title() -> None:
+    # A corpus where "anh" is nearly always "ảnh" (images) and "chi" is "chỉ".
+    restorer = AccentRestorer.build(["hình ảnh của cơ sở", "ảnh chụp", "chỉ được sử dụng", "chỉ có"])
+    assert restorer.restore("Anh C chi duoc su dung hinh anh") == "anh c chỉ được sử dụng hình ảnh"
+    assert restorer.restore("chi E co") == "chị e có"
+    assert restorer.restore("chi UBND co") == "chỉ ubnd có"  # a code, not a name
+
+
 def test_words_the_corpus_never_uses_stay_as_typed(restorer: AccentRestorer) -> None:
     assert restorer.restore("zzz qwx") == "zzz qwx"
     assert restorer.coverage("zzz qwx") == 0.0
