@@ -247,7 +247,9 @@ class QAService:
             coverage,
             self.index.documents,
             unknown_words=self.composer.unknown_terms(analysed),
-            rare_missing=self.composer.rare_terms_missing(analysed, "\n".join(evidence_texts)),
+            # The passage the answer stands on must hold the question's rare words itself: a later
+            # passage that mentions "phim" does not make a land-law clause an answer about films.
+            rare_missing=self.composer.rare_terms_missing(analysed, evidence_texts[0]),
             named_documents=named,
             # The main passage must be the named document's; later ones may add others.
             evidence_documents={draft.evidence[0].chunk.doc_id},
