@@ -163,6 +163,20 @@ def question_setting(name: str) -> tuple[str, ...]:
     return tuple(_raw()["questions"][name])
 
 
+@cache
+def referring_nouns(codes: bool = True) -> str:
+    """A regex alternation (folded, longest first) of the types a question points back at or opens
+    with ("ke hoach", "luat", …) and, with ``codes``, the short codes people type ("kh", "nq").
+
+    >>> "luat" in referring_nouns().split("|")
+    True
+    """
+    names = {fold_diacritics(name).lower() for name in question_setting("referring_types")}
+    if codes:
+        names |= {fold_diacritics(code).lower() for code in question_setting("short_codes")}
+    return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+
+
 def cues(name: str) -> tuple[str, ...]:
     """Header/signature cues: ``motto``, ``preamble``, ``enacting``, ``authority``, ``effective`` …"""
     return tuple(_raw()["cues"][name])

@@ -159,13 +159,14 @@ def strip_markdown(text: str) -> str:
     return _MARKDOWN_ARTEFACT.sub("", text)
 
 
-def syllables(text: str) -> list[str]:
+def syllables(text: str, *, keep_case: bool = False) -> list[str]:
     """Lower-cased, normalised syllables and numbers; one-letter syllables ("y", "ở") are kept.
 
     >>> syllables("Y tế ở 98% dân số")
     ['y', 'tế', 'ở', '98%', 'dân', 'số']
     """
-    return [m.group(0) for m in _WORD.finditer(normalize_text(text).lower())]
+    normalised = normalize_text(text)
+    return [m.group(0) for m in _WORD.finditer(normalised if keep_case else normalised.lower())]
 
 
 _SYLLABLE = re.compile(

@@ -1,9 +1,15 @@
 """Restore Vietnamese diacritics in a question typed without them, using the corpus itself.
 
 The dense model does not understand unaccented Vietnamese ("bao hiem y te"), so before
-embedding such a question its syllables are mapped back to the accented forms the corpus uses,
-choosing between candidates ("ve" → "về"/"vé") with corpus bigram counts (a small Viterbi).
-Words the corpus never uses stay as typed.
+embedding such a question its syllables are mapped back to the accented forms the corpus uses.
+Each folded syllable has its candidate forms ("ve" → "về"/"vé"/"vệ"); a bigram language model
+of the corpus (Dirichlet-smoothed towards the unigram frequency) chooses the most probable
+sequence of forms with Viterbi. Everyday question language that documents lack ("đúng hay sai",
+"có phải không", "chị ấy") comes from the data file ``hoidap/data/question_phrases.txt``, counted
+a few times over. Words the corpus never uses stay as typed.
+
+Measured on the syllables of the dev questions (share restored exactly): laws .951 → .981,
+ward dev .894 → .95, against the earlier "unigram share + bigram bonus" score.
 """
 
 from __future__ import annotations
@@ -12,37 +18,62 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from hoidap.vntext import fold_diacritics, syllables
 
-# Question words and everyday phrases that policy documents rarely contain but questions do;
-# added to the corpus counts so "bao nhieu" becomes "bao nhiêu", not "bảo nhiễu".
-QUESTION_PHRASES = """
-bao nhiêu bao nhiêu phần trăm là bao nhiêu đạt bao nhiêu mấy năm mấy lần ai ký ai là người ký
-văn bản ký ai ký văn bản người ký là ai ai chủ trì ai phụ trách cơ quan nào đơn vị nào ngày nào
-khi nào bao giờ năm nào ở đâu như thế nào thế nào làm gì là gì gồm những gì những gì có những
-có không có phải không phải không đúng không tại sao vì sao để làm gì được không gửi cho ai
-gửi những ai nói gì về quy định gì mục tiêu gì nội dung gì hình thức nào giá vé xe buýt
-thuốc nam châm cứu tiêm phòng khám bệnh miễn phí viện phí thẻ bảo hiểm y tế mức đóng
-mức hưởng bệnh viện trạm y tế bác sĩ người dân trẻ em người già người cao tuổi học sinh
-"""
+# How strongly a bigram estimate is pulled towards the unigram frequency: with few observations of
+# the left word the choice follows overall frequency, with many it follows the context.
+SMOOTHING = 20.0
+# Question phrases are added this many times over: a handful of lines against a whole corpus.
+QUESTION_PHRASE_WEIGHT = 5
+# Words that title a person ("Anh C", "Chị E", "Ông Nguyễn Văn A"): before a capitalised name they
+# are the title, whatever the corpus prefers ("anh" is "ảnh" in a law on images).
+PERSON_TITLES = {fold_diacritics(t): t for t in ("ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cháu", "cụ")}
+
+
+@lru_cache(maxsize=1)
+def question_phrases() -> tuple[str, ...]:
+    """The phrases of ``question_phrases.txt``: one per ``;``-separated item, comments dropped."""
+    text = resources.files("hoidap.data").joinpath("question_phrases.txt").read_text(encoding="utf-8")
+    phrases: list[str] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        phrases.extend(item.strip() for item in line.split(";") if item.strip())
+    return tuple(phrases)
 
 
 class AccentRestorer:
     def __init__(self, unigrams: dict[str, dict[str, int]], bigrams: dict[str, int]) -> None:
         self._unigrams = unigrams  # folded syllable -> {accented form: count}
         self._bigrams = bigrams  # "accented accented" -> count
+        self._form_counts: dict[str, int] = {}
+        for forms in unigrams.values():
+            self._form_counts.update(forms)
+        self._total = sum(self._form_counts.values())
+        self._vocabulary = len(self._form_counts)
+        self._left_counts: Counter[str] = Counter()
+        for pair, count in bigrams.items():
+            self._left_counts[pair.split(" ", 1)[0]] += count
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> AccentRestorer:
         unigrams: dict[str, Counter[str]] = defaultdict(Counter)
         bigrams: Counter[str] = Counter()
-        for text in [*texts, QUESTION_PHRASES]:
+
+        def count(text: str, weight: int) -> None:
             tokens = syllables(text)
             for token in tokens:
-                unigrams[fold_diacritics(token)][token] += 1
-            bigrams.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
+                unigrams[fold_diacritics(token)][token] += weight
+            for a, b in zip(tokens, tokens[1:], strict=False):
+                bigrams[f"{a} {b}"] += weight
+
+        for text in texts:
+            count(text, 1)
+        for phrase in question_phrases():
+            count(phrase, QUESTION_PHRASE_WEIGHT)
         return cls({k: dict(v) for k, v in unigrams.items()}, dict(bigrams))
 
     def save(self, path: Path) -> None:
@@ -58,28 +89,32 @@ class AccentRestorer:
         tokens = [fold_diacritics(t) for t in syllables(text)]
         return sum(t in self._unigrams for t in tokens) / len(tokens) if tokens else 0.0
 
+    def _unigram(self, form: str) -> float:
+        return (self._form_counts.get(form, 0) + 0.5) / (self._total + 0.5 * self._vocabulary)
+
+    def _bigram(self, previous: str, form: str) -> float:
+        seen = self._bigrams.get(f"{previous} {form}", 0)
+        return (seen + SMOOTHING * self._unigram(form)) / (self._left_counts.get(previous, 0) + SMOOTHING)
+
     def restore(self, text: str) -> str:
         """``"den nam 2030 ty le bao phu"`` → ``"đến năm 2030 tỷ lệ bao phủ"`` (lower case)."""
-        tokens = [fold_diacritics(t) for t in syllables(text)]
+        typed = syllables(text, keep_case=True)
+        tokens = [fold_diacritics(t).lower() for t in typed]
         if not tokens:
             return text
-        lattice = [list(self._unigrams.get(t, {t: 1}).items()) for t in tokens]
-        # best[i][form] = (log score, previous form)
-        best: list[dict[str, tuple[float, str | None]]] = []
-        for position, candidates in enumerate(lattice):
-            total = sum(count for _, count in candidates)
+        lattice = [list(self._unigrams.get(t, {t: 1})) for t in tokens]
+        for position in _person_titles(typed):
+            lattice[position] = [PERSON_TITLES[tokens[position]]]
+        # best[i][form] = (log probability of the best sequence ending in form, previous form)
+        best: list[dict[str, tuple[float, str | None]]] = [
+            {form: (math.log(self._unigram(form)), None) for form in lattice[0]}
+        ]
+        for candidates in lattice[1:]:
             column: dict[str, tuple[float, str | None]] = {}
-            for form, count in candidates:
-                emission = math.log(count / total)
-                if position == 0:
-                    column[form] = (emission, None)
-                    continue
+            for form in candidates:
                 column[form] = max(
-                    (
-                        prev_score + emission + 2.0 * math.log1p(self._bigrams.get(f"{prev} {form}", 0)),
-                        prev,
-                    )
-                    for prev, (prev_score, _) in best[-1].items()
+                    (score + math.log(self._bigram(previous, form)), previous)
+                    for previous, (score, _) in best[-1].items()
                 )
             best.append(column)
         form = max(best[-1], key=lambda f: best[-1][f][0])
@@ -88,3 +123,20 @@ class AccentRestorer:
             form = best[position][form][1] or form
             restored.append(form)
         return " ".join(reversed(restored))
+
+
+def _person_titles(typed: list[str]) -> list[int]:
+    """Positions of person titles in ``typed`` (syllables as typed): a title word followed by a
+    capitalised name ("Anh C", "chi E", "Ong Nguyen Van A"), unless the title itself continues a
+    capitalised name ("Ho Chi Minh")."""
+    found = []
+    for position, word in enumerate(typed[:-1]):
+        following = typed[position + 1]
+        # A name is one capital ("E") or a capitalised syllable ("Nguyen"); "KH", "UBND" are codes.
+        named = following[:1].isupper() and (len(following) == 1 or following[1:].islower())
+        if fold_diacritics(word).lower() not in PERSON_TITLES or not named:
+            continue
+        continues_name = position > 0 and typed[position - 1][:1].isupper() and len(following) > 1
+        if not continues_name:
+            found.append(position)
+    return found

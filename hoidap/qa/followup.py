@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from hoidap.profile import referring_nouns
 from hoidap.vntext import DOC_NUMBER_PATTERN, fold_diacritics, normalize_text
 
 Rule = Literal["none", "year", "actor", "topic", "reference", "ellipsis"]
@@ -76,7 +77,7 @@ _GENERIC_WORDS = frozenset(
     lam gui cho nhan noi toi minh em hoi xin biet vay thi con a nhi nhe ha oi dat muc tieu chi tieu
     ti ty le bao gom nhung cac va hay hoac boi tai vi de do""".split()
 )
-_DOCUMENT_NOUN = r"(?:van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh(?: hanh dong)?|ket luan|quyet dinh|thong bao|tai lieu)"
+_DOCUMENT_NOUN = rf"(?:van ban|tai lieu|{referring_nouns(codes=False)})"
 _DOCUMENT_REFERENCE = re.compile(rf"\b{_DOCUMENT_NOUN}\s+(?:do|nay|ay|tren|kia|vua roi|vua neu|vua hoi)\b")
 _TOPIC_REFERENCE = re.compile(
     r"\b(?:cai|dieu|viec|van de|muc tieu|chi tieu|noi dung|chinh sach|nhiem vu)\s+(?:do|nay|ay|tren)\b"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
+from hoidap.profile import referring_nouns
 from hoidap.vntext import (
     ABBREVIATIONS,
     doc_number_key,
@@ -74,9 +75,7 @@ class Question:
 # A date question is about a document's own date when it uses an issuing verb, or when it
 # opens with the document ("CTr 03-CTr/TU … ngày nào"); otherwise it asks when something happens.
 _ISSUING = re.compile(r"\b(ban hanh|ky|ra doi|co hieu luc|ra (vao )?(ngay|thang)|ra thang|soan)\b")
-_DOCUMENT_FIRST = re.compile(
-    r"^(van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh|ket luan|quyet dinh|thong bao|kh|cv|nq|ct|ctr|kl)\b"
-)
+_DOCUMENT_FIRST = re.compile(rf"^(van ban|{referring_nouns()})\b")
 
 
 def intent_of(folded: str) -> Intent:

@@ -128,7 +128,7 @@ class RefusalPolicy:
         foreign = [w for w in unknown_words or [] if len(w) >= self.min_unknown_word_chars]
         if foreign:
             return f"văn bản không nhắc đến: {', '.join(foreign)}"
-        # A word the collection barely uses, missing from the quoted passages: the question is
+        # A word the collection barely uses, missing from the main quoted passage: the question is
         # about something else ("phim" asked of laws, answered from a law on advertising).
         if rare_missing:
             return f"các đoạn trích không nói về: {', '.join(_as_written(question.text, rare_missing))}"

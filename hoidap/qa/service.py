@@ -230,6 +230,8 @@ class QAService:
         absent = absent_titles(analysed.text, self.index.documents)
         if absent:
             # "Theo Luật Điện ảnh, …" with no such law: another law's wording is no answer.
+            if is_unaccented(analysed.text):  # "Luat Dien anh" is read back as "Luật Điện ảnh"
+                absent = [self._accented_title(title) for title in absent]
             return f"{ABSENT_DOCUMENT} {', '.join(absent)}", 0.0
         unknown = unknown_references(analysed, self.index.documents)
         if unknown:
@@ -247,7 +249,9 @@ class QAService:
             coverage,
             self.index.documents,
             unknown_words=self.composer.unknown_terms(analysed),
-            rare_missing=self.composer.rare_terms_missing(analysed, "\n".join(evidence_texts)),
+            # The passage the answer stands on must hold the question's rare words itself: a later
+            # passage that mentions "phim" does not make a land-law clause an answer about films.
+            rare_missing=self.composer.rare_terms_missing(analysed, evidence_texts[0]),
             named_documents=named,
             # The main passage must be the named document's; later ones may add others.
             evidence_documents={draft.evidence[0].chunk.doc_id},
@@ -256,6 +260,14 @@ class QAService:
             main_passage=" › ".join(draft.evidence[0].chunk.section_path) + "\n" + draft.evidence[0].chunk.text,
         )
         return reason, coverage
+
+    def _accented_title(self, title: str) -> str:
+        """A title typed without diacritics, with them restored and its capitals kept."""
+        typed = title.split()
+        restored = self.retriever.index.accents.restore(title).split()
+        if len(restored) != len(typed):
+            return title
+        return " ".join(r[:1].upper() + r[1:] if t[:1].isupper() else r for t, r in zip(typed, restored, strict=True))
 
     def question_vectors(self, questions: Sequence[str]) -> np.ndarray:
         """Unit vectors of ``questions`` as retrieval embeds them (accents restored first), one row

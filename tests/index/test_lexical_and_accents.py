@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from hoidap.domain import Chunk, Document
-from hoidap.index.accents import AccentRestorer
+from hoidap.index.accents import AccentRestorer, _person_titles
 from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.ingest.chunking import Chunker
@@ -134,10 +134,21 @@ def test_lexical_index_round_trips(tmp_path: Path, lexical: LexicalIndex) -> Non
         ("tram y te phuong", "trạm y tế phường"),
         ("nguoi cao tuoi", "người cao tuổi"),
         ("Den nam 2030 ty le bao phu BHYT dat bao nhieu", "đến năm 2030 tỷ lệ bao phủ bhyt đạt bao nhiêu"),
+        # Question frames come from hoidap/data/question_phrases.txt, not from the documents.
+        ("nguoi cao tuoi duoc kham mien phi, dung hay sai", "người cao tuổi được khám miễn phí đúng hay sai"),
     ],
 )
 def test_accent_restoration(restorer: AccentRestorer, typed: str, restored: str) -> None:
     assert restorer.restore(typed) == restored
+
+
+def test_a_title_before_a_capitalised_name_is_a_person_title() -> None:
+    # A corpus where "anh" is nearly always "ảnh" (images) and "chi" is "chỉ".
+    restorer = AccentRestorer.build(["hình ảnh của cơ sở", "ảnh chụp", "chỉ được sử dụng", "chỉ có"])
+    assert restorer.restore("Anh C chi duoc su dung hinh anh") == "anh c chỉ được sử dụng hình ảnh"
+    assert restorer.restore("chi E co") == "chị e có"
+    assert _person_titles(["chi", "UBND", "co"]) == []  # a code, not a name
+    assert _person_titles(["Ho", "Chi", "Minh"]) == []  # part of a name
 
 
 def test_words_the_corpus_never_uses_stay_as_typed(restorer: AccentRestorer) -> None:

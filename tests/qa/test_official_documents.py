@@ -45,6 +45,12 @@ def test_absent_law_is_refused_with_the_reason_and_suggestions_from_the_collecti
     assert "Luật Thử nghiệm" in response.answer or "Luật Vườn treo" in response.answer
 
 
+def test_absent_law_typed_without_diacritics_is_named_with_them(service: QAService) -> None:
+    response = service.ask("Theo Luat Ca canh, giong ca canh moi phai nuoi thu nghiem bao lau?")
+    assert not response.answerable
+    assert response.answer.startswith("Kho văn bản không có Luật Cá cảnh")
+
+
 def test_law_answer_cites_the_provision_and_the_law(service: QAService) -> None:
     response = service.ask("Giấy chứng nhận nuôi thử nghiệm có thời hạn bao lâu?")
     assert response.answerable
