@@ -261,6 +261,10 @@ class Aligner:
         window = self._window(unit, blocks)
         self._polarity(claim, unit, blocks, result, context)
         self._exception(claim, unit, blocks, result)
+        if context is not None and not any(d.kind == "exception" for d in result.differences):
+            # "1. Giao dịch … không làm phát sinh …, trừ một trong các trường hợp sau đây:" leads an item
+            lead = SequenceMatcher(None, claim.keys, context.keys, autojunk=False)
+            self._exception(claim, context, [b for b in lead.get_matching_blocks() if b.size], result)
         self._modality(claim, unit, window, result)
         self._scope(claim, unit, window, context, result)
         return result
@@ -325,7 +329,9 @@ class Aligner:
         after = opcodes[n + 1] if n + 1 < len(opcodes) else None
         if after is None or after[0] != "equal" or after[2] - after[1] < (2 if before else 4):
             return False
-        if before is not None and (before[0] != "equal" or before[2] - before[1] < 2):
+        if before is not None and (
+            before[0] != "equal" or before[2] - before[1] + after[2] - after[1] < 4 or before[2] - before[1] < 1
+        ):
             return False
         claim_words = [k for k in mine if k[0] not in "#@§%" and k not in self.contrasts.filler]
         unit_words = [k for k in theirs if k[0] not in "#@§%" and k not in self.contrasts.filler]
@@ -520,9 +526,12 @@ class Aligner:
             # "không bắt buộc phải có" where the passage says "có thể có": the same permission
             waived = {i for i, _ in _occurrences(cwords, self.contrasts.negated_obligations)}
             mine = [i for i in mine if i not in waived]
-        if len(mine) > len(theirs) and self._exceptions(unit.accented):
-            # "nếu không phạm tội quả tang" says what "trừ trường hợp phạm tội quả tang" says
-            echoed = {i + k for i, p in self._echoes_exception(claim) for k in range(len(p))}
+        exceptions = self._exceptions(unit.accented)
+        if len(mine) > len(theirs) and exceptions:
+            # "nếu không phạm tội quả tang" says what "trừ trường hợp phạm tội quả tang" says:
+            # as many of the claim's conditions as the passage has exceptions
+            echoes = self._echoes_exception(claim)[: len(exceptions)]
+            echoed = {i + k for i, p in echoes for k in range(len(p))}
             mine = [i for i in mine if i not in echoed]
         if len(mine) > len(theirs) and context is not None:
             # a list item under "Các hành vi bị nghiêm cấm:" carries its lead-in's negation
