@@ -36,3 +36,21 @@ def test_the_statement_inside_the_frame(question: str, statement: str) -> None:
 )
 def test_other_questions_are_not_true_false(question: str) -> None:
     assert true_false_statement(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Đến năm 2030 độ bao phủ bảo hiểm y tế toàn dân đạt 95% trở lên, đúng hay sai?", "Không đúng"),
+        ("Den nam 2030 do bao phu bao hiem y te toan dan dat 95% tro len, dung hay sai?", "Không đúng"),
+        ("Có phải đến năm 2030 độ bao phủ bảo hiểm y tế toàn dân đạt 98% trở lên không?", "Đúng"),
+        ("Co phai den nam 2030 do bao phu bao hiem y te toan dan dat 98% tro len khong?", "Đúng"),
+    ],
+)
+def test_true_false_questions_get_a_verdict_and_the_provision(shared_service, question: str, verdict: str) -> None:  # type: ignore[no-untyped-def]
+    response = shared_service.ask(question)
+    assert response.answerable
+    assert response.answer.startswith(verdict + (" (" if verdict == "Không đúng" else ".")), response.answer
+    first = response.citations[0]
+    assert "98%" in first.quote and first.quote in shared_service.index.documents[first.doc_id].text
+    assert response.answer.rstrip(".").endswith("[1]")  # the verdict and its quote carry the citation
