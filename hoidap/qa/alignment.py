@@ -311,7 +311,9 @@ class Aligner:
                 if mine and theirs and not (mine_phrases & theirs_phrases):
                     if any(_contains_phrase(ukeys, p) for p in mine_phrases):
                         continue
-                    self._add(result, Difference(_set_kind(contrast.name), " ".join(mine_phrases.pop()), unit.span(j1, j2)))
+                    (i, mp), (j, tp) = mine[0], theirs[0]
+                    # as written on each side: "cấp huyện" / "cấp xã", not the folded keys
+                    self._add(result, Difference(_set_kind(contrast.name), claim.span(i, i + len(mp)), unit.span(j, j + len(tp))))
                     break
             else:
                 if self._swapped_words(ckeys[i1:i2], ukeys[j1:j2], set(ukeys), set(ckeys), opcodes, n):
