@@ -363,7 +363,7 @@ class Aligner:
                 continue
             if token.year and _names_a_law(ctoks, i):
                 continue  # "Theo BLDS năm 2015": names the law, says nothing the passage must carry
-            if token.key == "#1" and not token.accented and claim.raw[token.start : token.end].isalpha():
+            if token.key == "#1" and fold_diacritics(claim.raw[token.start : token.end]).lower() == "mot":
                 continue  # "một loại", "một trong những": an article more than a figure
             stated = self._same_measure(ctoks, i, utoks, unit)
             if not stated and token.year and context is not None:  # "Tầm nhìn đến năm 2045" heads the item

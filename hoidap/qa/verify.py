@@ -43,10 +43,6 @@ SUPPORT_RELEVANCE = 0.7
 CONTRADICT_RELEVANCE = 0.55
 NOT_FOUND_RELEVANCE = 0.45
 RELEVANCE_SLACK = 0.05
-# A sentence inside the best unit (a paragraph of two sentences) may be this much less relevant and
-# still contradict: "Phí … do Trung tâm trọng tài ấn định. Trường hợp … Trọng tài vụ việc, phí …
-# do Hội đồng trọng tài ấn định" supports a claim mixing the two only by mixing them.
-INNER_SLACK = 0.15
 RETRIEVED = 12
 SHOWN = 3
 
@@ -178,12 +174,9 @@ class ClaimChecker:
         supporting = [s for s in scored if s.supports]
         # Only a unit about as relevant as the best one may contradict: a figure differing in a
         # passage about something else is no contradiction.
-        best_units = [s.unit for s in scored if s.relevance >= top - 1e-9]
         contradicting = [
             s for s in scored
-            if s.alignment.differences and s.relevance >= CONTRADICT_RELEVANCE
-            and (s.relevance >= top - RELEVANCE_SLACK
-                 or (s.relevance >= top - INNER_SLACK and any(_inside(s.unit, u) for u in best_units)))
+            if s.alignment.differences and s.relevance >= CONTRADICT_RELEVANCE and s.relevance >= top - RELEVANCE_SLACK
         ]
         if contradicting and _outweighs(contradicting[0], supporting) and not _holds(contradicting[0], supporting):
             return self._contradicted(written, contradicting)
@@ -286,7 +279,7 @@ def _outweighs(contra: _Scored, supporting: list[_Scored]) -> bool:
     best = supporting[0]
     if contra.relevance > best.relevance:
         return True
-    return contra.relevance >= best.relevance - INNER_SLACK and _inside(contra.unit, best.unit)
+    return contra.relevance >= best.relevance - 1e-9 and _inside(contra.unit, best.unit)
 
 
 def _inside(inner: Unit, outer: Unit) -> bool:
