@@ -25,13 +25,20 @@ def eval_claims_command(
         Path | None, typer.Option(help="Thư mục văn bản để lập chỉ mục (mặc định: dùng chỉ mục sẵn có, nếu chưa có thì data/corpus)")
     ] = None,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Nơi lưu chỉ mục của lần đánh giá (mặc định <HOIDAP_DATA_DIR>)")
+        Path | None,
+        typer.Option(help="Nơi lưu chỉ mục của lần đánh giá (mặc định <HOIDAP_DATA_DIR>; với --corpus: <HOIDAP_DATA_DIR>/eval, "
+                     "chỉ mục và bộ đệm vector mà `hoidap eval` dựng)"),
     ] = None,
     minimum: Annotated[
         float | None, typer.Option("--min", help="Ngưỡng độ chính xác cho từng loại kết luận và từng dạng (có dấu / không dấu)")
     ] = None,
 ) -> None:
-    """Check every claim of a file (accented and unaccented) and report accuracy per verdict."""
+    """Check every claim of a file (accented and unaccented) and report accuracy per verdict.
+
+    With ``--corpus`` the index lives where ``hoidap eval`` builds its own (``<HOIDAP_DATA_DIR>/eval``)
+    and passage vectors come from its vector cache: run after ``hoidap eval`` on the same corpus
+    (the law gate), nothing is embedded again and the claims cost seconds.
+    """
     from hoidap.eval.claims import (
         ClaimsFileError,
         below_floor,
@@ -95,6 +102,7 @@ def eval_points_command(
 def _propaganda_service(corpus: Path | None, data_dir: Path | None):  # type: ignore[no-untyped-def]
     """The PropagandaService over the index of ``data_dir`` (built from ``corpus`` when asked, or
     from the bundled corpus when there is none yet); exit 2 with a Vietnamese message otherwise."""
+    from hoidap.eval.vector_cache import CachedEmbedder
     from hoidap.index.embedder import EmbedderUnavailable, make_embedder
     from hoidap.index.store import IndexNotReady, IndexStore
     from hoidap.ingest.chunking import Chunker
@@ -103,12 +111,16 @@ def _propaganda_service(corpus: Path | None, data_dir: Path | None):  # type: ig
     from hoidap.qa.service import QAService
 
     settings = Settings()
+    if data_dir is None and corpus is not None:
+        data_dir = settings.data_dir / "eval"  # where `hoidap eval` indexes a corpus and caches its vectors
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
     try:
         embedder = make_embedder(
             settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
         )
+        if corpus is not None:
+            embedder = CachedEmbedder(embedder, settings.data_dir / "embedding-cache")
         store = IndexStore(settings.index_root)
         if corpus is not None or not store.exists():
             source = corpus or settings.corpus_dir

@@ -26,6 +26,7 @@ from hoidap.qa.answerers import (
     PassageAnswerer,
     ReferencesAnswerer,
     Router,
+    TrueFalseAnswerer,
 )
 from hoidap.qa.question import Question
 from hoidap.vntext import (
@@ -140,6 +141,7 @@ class Composer:
         self.router = Router(
             [
                 MetadataAnswerer(self),
+                TrueFalseAnswerer(self),
                 CitedTopicAnswerer(self),
                 ReferencesAnswerer(self),
                 OutlineAnswerer(self),

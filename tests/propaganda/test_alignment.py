@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hoidap.propaganda.alignment import Aligner, Text, tokenize
+from hoidap.qa.alignment import Aligner, Text, tokenize
 
 aligner = Aligner()
 

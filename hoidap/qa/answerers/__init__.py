@@ -9,6 +9,8 @@ decided once, after the router, by the refusal stage (:mod:`hoidap.qa.refusal`).
 answerer           answers
 =================  =====================================================================
 MetadataAnswerer   who signed, when issued, to whom, by whom, the number, the title
+TrueFalseAnswerer  "X, đúng hay sai?", "Có phải X không?": "Đúng" / "Không đúng" with what
+                   differs, when statement verification is sure (else PassageAnswerer)
 CitedTopicAnswerer what a document the collection only cites is about ("NQ 72 về gì")
 ReferencesAnswerer which documents a document implements or is based on
 OutlineAnswerer    "gồm những gì", "có mấy": the list of headings of a part
@@ -23,6 +25,7 @@ from hoidap.qa.answerers.outline import OutlineAnswerer
 from hoidap.qa.answerers.passage import PassageAnswerer
 from hoidap.qa.answerers.references import CitedTopicAnswerer, ReferencesAnswerer
 from hoidap.qa.answerers.router import Router
+from hoidap.qa.answerers.true_false import TrueFalseAnswerer
 
 __all__ = [
     "Answerer",
@@ -32,4 +35,5 @@ __all__ = [
     "PassageAnswerer",
     "ReferencesAnswerer",
     "Router",
+    "TrueFalseAnswerer",
 ]

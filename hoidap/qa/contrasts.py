@@ -44,6 +44,9 @@ class Contrasts:
     obligation: tuple[Phrase, ...]
     permission: tuple[Phrase, ...]
     scope: tuple[Phrase, ...]
+    exceptions: tuple[Phrase, ...]  # accented
+    exception_echoes: tuple[Phrase, ...]  # accented: a claim carrying one of these keeps the exception
+    not_exceptions: tuple[Phrase, ...]
     filler: frozenset[str]  # folded syllables
 
 
@@ -69,5 +72,8 @@ def load_contrasts() -> Contrasts:
         obligation=_longest_first([accented_phrase(w) for w in raw["modality"]["obligation"]]),
         permission=_longest_first([accented_phrase(w) for w in raw["modality"]["permission"]]),
         scope=_longest_first([accented_phrase(w) for w in raw["scope"]["words"]]),
+        exceptions=_longest_first([accented_phrase(w) for w in raw["exceptions"]["words"]]),
+        exception_echoes=_longest_first([accented_phrase(w) for w in raw["exceptions"]["claim_forms"]]),
+        not_exceptions=_longest_first([accented_phrase(w) for w in raw["exceptions"]["not_exceptions"]]),
         filler=frozenset(s for w in raw["filler"]["words"] for s in folded_phrase(w)),
     )

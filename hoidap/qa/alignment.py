@@ -11,7 +11,8 @@ read from the alignment and from the contrast vocabularies (``contrasts.py``):
 - the date or issuing body written next to the same document number;
 - a different count of negations ("không", "cấm", "trừ") in the claim and in the aligned part;
 - an obligation ("phải", "bắt buộc") the passage does not carry, or a permission where it obliges;
-- a scope word ("luôn", "toàn bộ", "miễn phí") the passage does not carry.
+- a scope word ("luôn", "toàn bộ", "miễn phí") the passage does not carry;
+- an exception the passage attaches to the rule ("…, trừ trường hợp …") that the claim drops.
 
 Example: "Chủ tịch UBND cấp huyện ra quyết định …" against "Chủ tịch Ủy ban nhân dân cấp xã ra
 quyết định …" aligns word for word except "huyện"/"xã", both in the ``levels`` set: contradicted,
@@ -25,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from hoidap.propaganda.contrasts import Contrasts, Phrase, load_contrasts
+from hoidap.qa.contrasts import Contrasts, Phrase, load_contrasts
 from hoidap.vntext import DOC_NUMBER_PATTERN, doc_number_key, fold_diacritics, normalize_text
 
 _TOKEN = re.compile(
@@ -160,7 +161,7 @@ def _occurrences(words: list[str], phrases: tuple[Phrase, ...], start: int = 0, 
 
 @dataclass
 class Difference:
-    kind: str  # value, year, date, doc_number, actor, level, wording, negation, modality, scope
+    kind: str  # value, year, date, doc_number, actor, level, wording, negation, modality, scope, exception
     claimed: str
     stated: str  # what the passage says instead (verbatim from the passage), "" when nothing
 
@@ -258,7 +259,12 @@ class Aligner:
         self._one_change_at_a_time(result)
         self._bodies_anywhere(claim, unit, known, result)
         window = self._window(unit, blocks)
-        self._polarity(claim, unit, blocks, result)
+        self._polarity(claim, unit, blocks, result, context)
+        self._exception(claim, unit, blocks, result)
+        if context is not None and not any(d.kind == "exception" for d in result.differences):
+            # "1. Giao dịch … không làm phát sinh …, trừ một trong các trường hợp sau đây:" leads an item
+            lead = SequenceMatcher(None, claim.keys, context.keys, autojunk=False)
+            self._exception(claim, context, [b for b in lead.get_matching_blocks() if b.size], result)
         self._modality(claim, unit, window, result)
         self._scope(claim, unit, window, context, result)
         return result
@@ -305,7 +311,9 @@ class Aligner:
                 if mine and theirs and not (mine_phrases & theirs_phrases):
                     if any(_contains_phrase(ukeys, p) for p in mine_phrases):
                         continue
-                    self._add(result, Difference(_set_kind(contrast.name), " ".join(mine_phrases.pop()), unit.span(j1, j2)))
+                    (i, mp), (j, tp) = mine[0], theirs[0]
+                    # as written on each side: "cấp huyện" / "cấp xã", not the folded keys
+                    self._add(result, Difference(_set_kind(contrast.name), claim.span(i, i + len(mp)), unit.span(j, j + len(tp))))
                     break
             else:
                 if self._swapped_words(ckeys[i1:i2], ukeys[j1:j2], set(ukeys), set(ckeys), opcodes, n):
@@ -323,16 +331,22 @@ class Aligner:
         after = opcodes[n + 1] if n + 1 < len(opcodes) else None
         if after is None or after[0] != "equal" or after[2] - after[1] < (2 if before else 4):
             return False
-        if before is not None and (before[0] != "equal" or before[2] - before[1] < 2):
+        if before is not None and (
+            before[0] != "equal" or before[2] - before[1] + after[2] - after[1] < 4 or before[2] - before[1] < 1
+        ):
             return False
         claim_words = [k for k in mine if k[0] not in "#@§%" and k not in self.contrasts.filler]
         unit_words = [k for k in theirs if k[0] not in "#@§%" and k not in self.contrasts.filler]
         if set(claim_words + unit_words) & self._polar_keys:
             return False  # "Không được phép" for "Cấm": polarity and modality are compared on their own
+        # Most of the words on each side are the side's own ("luật quốc tế" for "pháp luật Việt
+        # Nam": "luật" is shared, the rest is not); one shared word does not make it a paraphrase.
+        claim_own = [k for k in claim_words if k not in known]
+        unit_own = [k for k in unit_words if k not in claim_keys]
         return (
             bool(claim_words) and bool(unit_words)
-            and not any(k in known for k in claim_words)
-            and not any(k in claim_keys for k in unit_words)
+            and 2 * len(claim_own) > len(claim_words)
+            and 2 * len(unit_own) > len(unit_words)
         )
 
     def _numbers(
@@ -347,6 +361,10 @@ class Aligner:
                 continue
             if any(claim.raw[token.start : token.end] in c for c in already):
                 continue
+            if token.year and _names_a_law(ctoks, i):
+                continue  # "Theo BLDS năm 2015": names the law, says nothing the passage must carry
+            if token.key == "#1" and fold_diacritics(claim.raw[token.start : token.end]).lower() == "mot":
+                continue  # "một loại", "một trong những": an article more than a figure
             stated = self._same_measure(ctoks, i, utoks, unit)
             if not stated and token.year and context is not None:  # "Tầm nhìn đến năm 2045" heads the item
                 stated = self._same_measure(ctoks, i, context.tokens, context)
@@ -466,7 +484,33 @@ class Aligner:
             out.append(word)
         return out
 
-    def _polarity(self, claim: Text, unit: Text, blocks: list, result: Alignment) -> None:
+    def _exceptions(self, words: list[str], start: int = 0, stop: int | None = None) -> list[int]:
+        masked = list(words)
+        for i, phrase in _occurrences(words, self.contrasts.not_exceptions, start, stop):
+            for k in range(i, i + len(phrase)):
+                masked[k] = ""
+        return [i for i, _ in _occurrences(masked, self.contrasts.exceptions, start, stop)]
+
+    def _echoes_exception(self, claim: Text) -> list[tuple[int, Phrase]]:
+        return _occurrences(self.claim_words(claim), self.contrasts.exception_echoes)
+
+    def _exception(self, claim: Text, unit: Text, blocks: list, result: Alignment) -> None:
+        """The passage qualifies the rule the claim restates ("…, trừ trường hợp có thỏa thuận
+        khác") right after the aligned words, and the claim drops it: the claim makes the rule
+        absolute. Only an exception following the end of what the claim aligns to counts."""
+        if not blocks or self._echoes_exception(claim):
+            return
+        end = max(b.b + b.size for b in blocks)
+        start = min(b.b for b in blocks)
+        for j in self._exceptions(unit.accented, start):
+            if end - 2 <= j <= end + 6:
+                stated = unit.span(j, min(j + 6, len(unit.tokens)))
+                self._add(result, Difference("exception", "", stated))
+                return
+
+    def _polarity(
+        self, claim: Text, unit: Text, blocks: list, result: Alignment, context: Text | None = None
+    ) -> None:
         """The claim's negations and the passage's negations that bear on the claim's words (one
         of the next four words is a content word of the claim, in any order: "trừ trường hợp phạm
         tội quả tang" moved to the front is still the same exception) must be as many; "bệnh
@@ -484,6 +528,18 @@ class Aligner:
             # "không bắt buộc phải có" where the passage says "có thể có": the same permission
             waived = {i for i, _ in _occurrences(cwords, self.contrasts.negated_obligations)}
             mine = [i for i in mine if i not in waived]
+        exceptions = self._exceptions(unit.accented)
+        if len(mine) > len(theirs) and exceptions:
+            # "nếu không phạm tội quả tang" says what "trừ trường hợp phạm tội quả tang" says:
+            # as many of the claim's conditions as the passage has exceptions
+            echoes = self._echoes_exception(claim)[: len(exceptions)]
+            echoed = {i + k for i, p in echoes for k in range(len(p))}
+            mine = [i for i in mine if i not in echoed]
+        if len(mine) > len(theirs) and context is not None:
+            # a list item under "Các hành vi bị nghiêm cấm:" carries its lead-in's negation
+            near = {j for j, k in enumerate(context.keys) if k in claim_words}
+            extra = [j for j in self._negations(context.accented) if any(abs(j - k) <= 4 for k in near)]
+            theirs = theirs + extra[: len(mine) - len(theirs)]
         if len(mine) != len(theirs):
             stated = unit.span(max(theirs[0] - 2, 0), min(theirs[0] + 4, len(unit.tokens))) if theirs else ""
             claimed = claim.span(max(mine[0] - 1, 0), min(mine[0] + 3, len(claim.tokens))) if mine else ""
