@@ -23,7 +23,7 @@ from hoidap.vntext import is_unaccented, normalize_text
 @dataclass(frozen=True)
 class FusionWeights:
     """Share of the lexical score in a convex combination with the dense score (both rescaled to
-    0..1 over the candidates: the whole corpus with a flat index, the two top pools with HNSW); measured on data/eval/dev.jsonl (R@1 .62 lexical alone, .69 with dense at 0.6)."""
+    0..1 between the collection's lowest and highest score, see ``Candidates``); measured on data/eval/dev.jsonl (R@1 .62 lexical alone, .69 with dense at 0.6)."""
 
     lexical_accented: float = 0.6
     lexical_unaccented: float = 0.75
@@ -81,6 +81,7 @@ class HybridRetriever:
         query_vector = self.embedder.embed_query(dense_text)
         timings["embed"] = (time.perf_counter() - started) * 1000
 
+        # Fusion sees the two top pools only (at most 2 × pool chunks), whatever the collection's size.
         found = self.index.search.candidates(query_vector, query, self.pool)
         timings.update(found.timings_ms)
 
@@ -88,7 +89,9 @@ class HybridRetriever:
         candidates, dense_scores, lexical_scores = found.positions, found.dense_scores, found.lexical_scores
         dense_positions, lexical_positions = found.dense_pool, found.lexical_pool
         share = self.weights.lexical_unaccented if unaccented else self.weights.lexical_accented
-        fused = share * _rescale(lexical_scores) + (1 - share) * _rescale(dense_scores)
+        fused = share * _rescale(lexical_scores, found.lexical_floor) + (1 - share) * _rescale(
+            dense_scores, found.dense_floor
+        )
         named = self.identities.matching_documents(query)
         if named:
             boost = np.array([chunks[p].doc_id in named for p in candidates], dtype=np.float32)
@@ -111,10 +114,12 @@ class HybridRetriever:
         return RetrievalResult(query, dense_text, unaccented, hits, timings)
 
 
-def _rescale(scores: np.ndarray) -> np.ndarray:
-    """Min-max to 0..1 so BM25 and cosine scores can be combined."""
+def _rescale(scores: np.ndarray, floor: float | None = None) -> np.ndarray:
+    """Min-max to 0..1 so BM25 and cosine scores can be combined; ``floor`` is the collection's
+    lowest score when known (the candidates hold its highest), else the candidates' lowest."""
     scores = np.asarray(scores, dtype=np.float32)
     if scores.size == 0:
         return scores
-    low, high = float(scores.min()), float(scores.max())
+    low = float(scores.min()) if floor is None else min(floor, float(scores.min()))
+    high = float(scores.max())
     return (scores - low) / (high - low) if high > low else np.zeros_like(scores)
