@@ -118,10 +118,10 @@ class EmbeddedSearch:
         """The dense top ``pool`` and the lexical top ``pool``, each candidate scored exactly on
         both sides; fusion then ranks at most ``2 × pool`` chunks, whatever the collection's size.
 
-        Flat index: one matrix product is the exact dense search (what FAISS's flat search
-        computes), done once; the pool is picked without sorting the collection, and the product
-        also gives the dense floor, so fused scores are those of a fusion over every chunk. HNSW
-        (large collections): its approximate top pool, re-scored from the stored vectors.
+        Flat index: FAISS's exact top ``pool`` and its lowest score (the floor), so fused scores are
+        those of a fusion over every chunk. Not a numpy product over all vectors: on two shared
+        cores OpenBLAS's threads made that 6–12 ms on the 5,033 law chunks, FAISS takes 0.4 ms.
+        HNSW (large collections): its approximate top pool; both re-scored from the stored vectors.
         """
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -130,13 +130,13 @@ class EmbeddedSearch:
         lexical_floor = float(lexical_all.min()) if len(lexical_all) else None
         timings["lexical"] = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
+        _, dense_top = self.dense.search(query_vector, pool)
         dense_floor: float | None = None
         if self.dense.kind == "flat":
-            dense_all = self.vectors @ query_vector
-            dense_top = best_positions(dense_all, pool)
-            dense_floor = float(dense_all.min()) if len(dense_all) else None
+            # The lowest cosine is the best match of the opposite vector: a second exact search.
+            lowest, _ = self.dense.search(-np.asarray(query_vector, dtype=np.float32), 1)
+            dense_floor = -float(lowest[0]) if len(lowest) else None
         else:
-            _, dense_top = self.dense.search(query_vector, pool)
             lexical_floor = None  # rescaled over the candidates on both sides, as before
         positions = np.union1d(dense_top, np.asarray(lexical_top, dtype=np.int64)).astype(np.int64)
         scores = self.vectors[positions] @ query_vector
