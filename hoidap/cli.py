@@ -17,7 +17,7 @@ from hoidap.channels import commands as channel_commands
 from hoidap.channels import insights_command
 from hoidap.eval.claims_command import eval_claims_command, eval_points_command
 from hoidap.eval.commands import eval_command
-from hoidap.index.embedder import EmbedderUnavailable, make_embedder
+from hoidap.index.embedder import EmbedderUnavailable, ingest_embedder_from_settings
 from hoidap.index.store import IndexNotReady, open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.limits import ParseLimits
@@ -60,9 +60,7 @@ def ingest(
         if not path.exists():
             _fail(f"Không tìm thấy {path}.")
     try:
-        embedder = make_embedder(
-            settings.embedding_model, threads=settings.ingest_threads, batch_size=settings.embedding_batch_size
-        )
+        embedder = ingest_embedder_from_settings(settings)
     except EmbedderUnavailable as error:
         _fail(str(error))
         return

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     embedding_threads: int | None = 1
     # Ingestion embeds passages in batches, where a second thread does help; None = all cores.
     ingest_threads: int | None = None
+    # Bulk passage embedding (ingest, eval index builds) in this many worker processes, one thread
+    # each (hoidap/index/sharded.py); None = one per usable core, 1 = in this process.
+    ingest_workers: int | None = None
     embedding_batch_size: int = 16
 
     # Chunking

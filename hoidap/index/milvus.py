@@ -211,14 +211,19 @@ class MilvusSearch:
             for position, score in self._search("dense", query_vector.tolist(), self.count, {}):
                 dense_all[position] = score
             timings["dense"] = (time.perf_counter() - started) * 1000
-            positions = np.arange(self.count)
+            # The same candidates as the embedded flat search: the union of the two top pools.
+            dense_top = top_positions(dense_all, pool)
+            lexical_top = lexical_pool(lexical_all, pool)
+            positions = np.union1d(dense_top, np.asarray(lexical_top, dtype=np.int64)).astype(np.int64)
             return Candidates(
                 positions,
-                dense_all,
-                lexical_all,
-                top_positions(dense_all, pool),
-                lexical_pool(lexical_all, pool),
+                dense_all[positions],
+                lexical_all[positions],
+                dense_top,
+                lexical_top,
                 timings,
+                float(dense_all.min()) if self.count else None,
+                float(lexical_all.min()) if self.count else None,
             )
         started = time.perf_counter()
         lexical_top = [

@@ -23,13 +23,13 @@ from hoidap.vntext import is_unaccented, normalize_text
 @dataclass(frozen=True)
 class FusionWeights:
     """Share of the lexical score in a convex combination with the dense score (both rescaled to
-    0..1 over the candidates: the whole corpus with a flat index, the two top pools with HNSW).
+    0..1 between the collection's lowest and highest score, see ``Candidates``).
 
     Calibrated on both domains (evidence in the first citation). An unaccented question's dense
     side embeds restored text (about 98% of syllables right since the bigram restorer), so it is
     now fused like an accented one: 0.75 → 0.6 took the laws from .834 to .863 unaccented, the
-    ward sets within a question; below 0.6 ward blind2 lost (.90 → .85 at 0.5). Accented at 0.5 gained two law
-    questions but lost one of ward blind3, so it stays at 0.6."""
+    ward sets within a question; below 0.6 ward blind2 lost (.90 → .85 at 0.5). Accented at 0.5
+    gained two law questions but lost one of ward blind3, so it stays at 0.6."""
 
     lexical_accented: float = 0.6
     lexical_unaccented: float = 0.6
@@ -87,6 +87,7 @@ class HybridRetriever:
         query_vector = self.embedder.embed_query(dense_text)
         timings["embed"] = (time.perf_counter() - started) * 1000
 
+        # Fusion sees the two top pools only (at most 2 × pool chunks), whatever the collection's size.
         found = self.index.search.candidates(query_vector, query, self.pool)
         timings.update(found.timings_ms)
 
@@ -94,7 +95,9 @@ class HybridRetriever:
         candidates, dense_scores, lexical_scores = found.positions, found.dense_scores, found.lexical_scores
         dense_positions, lexical_positions = found.dense_pool, found.lexical_pool
         share = self.weights.lexical_unaccented if unaccented else self.weights.lexical_accented
-        fused = share * _rescale(lexical_scores) + (1 - share) * _rescale(dense_scores)
+        fused = share * _rescale(lexical_scores, found.lexical_floor) + (1 - share) * _rescale(
+            dense_scores, found.dense_floor
+        )
         named = self.identities.matching_documents(query)
         if named:
             boost = np.array([chunks[p].doc_id in named for p in candidates], dtype=np.float32)
@@ -117,10 +120,12 @@ class HybridRetriever:
         return RetrievalResult(query, dense_text, unaccented, hits, timings)
 
 
-def _rescale(scores: np.ndarray) -> np.ndarray:
-    """Min-max to 0..1 so BM25 and cosine scores can be combined."""
+def _rescale(scores: np.ndarray, floor: float | None = None) -> np.ndarray:
+    """Min-max to 0..1 so BM25 and cosine scores can be combined; ``floor`` is the collection's
+    lowest score when known (the candidates hold its highest), else the candidates' lowest."""
     scores = np.asarray(scores, dtype=np.float32)
     if scores.size == 0:
         return scores
-    low, high = float(scores.min()), float(scores.max())
+    low = float(scores.min()) if floor is None else min(floor, float(scores.min()))
+    high = float(scores.max())
     return (scores - low) / (high - low) if high > low else np.zeros_like(scores)

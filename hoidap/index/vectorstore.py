@@ -34,7 +34,11 @@ class Candidates:
 
     ``positions`` index the version's chunk list; ``dense_scores``/``lexical_scores`` are aligned
     with it. ``dense_pool``/``lexical_pool`` are each side's own top positions, best first (the
-    ranks shown in traces). With a flat index every chunk is a candidate.
+    ranks shown in traces). Candidates are the union of the two pools.
+
+    ``dense_floor``/``lexical_floor`` are each side's lowest score over the whole collection when
+    the search saw it (flat index): fusion rescales from them, so a candidate's fused score is
+    the one it would get with every chunk a candidate. None (HNSW): rescaled over the candidates.
     """
 
     positions: np.ndarray
@@ -43,6 +47,8 @@ class Candidates:
     dense_pool: np.ndarray
     lexical_pool: list[int]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    dense_floor: float | None = None
+    lexical_floor: float | None = None
 
 
 class SearchBackend(Protocol):
@@ -82,9 +88,20 @@ def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(-scores, kind="stable")[:k]
 
 
+def best_positions(scores: np.ndarray, k: int) -> np.ndarray:
+    """:func:`top_positions` without sorting everything: only the ``k`` best are sorted (ties by
+    position, as the stable sort orders them)."""
+    if k <= 0 or len(scores) == 0:
+        return np.zeros(0, dtype=np.int64)
+    chosen = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return chosen[np.lexsort((chosen, -scores[chosen]))].astype(np.int64)
+
+
 def lexical_pool(lexical_all: np.ndarray, pool: int) -> list[int]:
-    """The lexical side's top positions among chunks that match at least one term."""
-    return [int(i) for i in np.argsort(-lexical_all)[:pool] if lexical_all[i] > 0]
+    """The lexical side's top positions among chunks that match at least one term, best first
+    (ties by position). Only the top ``pool`` are sorted: the cost of a full sort grows with the
+    collection."""
+    return [int(i) for i in best_positions(lexical_all, pool) if lexical_all[i] > 0]
 
 
 class EmbeddedSearch:
@@ -98,26 +115,35 @@ class EmbeddedSearch:
         self.vectors = vectors
 
     def candidates(self, query_vector: np.ndarray, query: str, pool: int) -> Candidates:
-        """With a flat index every chunk is a candidate: one matrix product is the exact search
-        (FAISS would compute the same), and fusion sees the whole corpus. With HNSW (large
-        corpora) the candidates are its approximate top pool plus the lexical top pool, each
-        scored exactly from the stored vectors, so the query never touches every chunk."""
+        """The dense top ``pool`` and the lexical top ``pool``, each candidate scored exactly on
+        both sides; fusion then ranks at most ``2 × pool`` chunks, whatever the collection's size.
+
+        Flat index: FAISS's exact top ``pool`` and its lowest score (the floor), so fused scores are
+        those of a fusion over every chunk. Not a numpy product over all vectors: on two shared
+        cores OpenBLAS's threads made that 6–12 ms on the 5,033 law chunks, FAISS takes 0.4 ms.
+        HNSW (large collections): its approximate top pool; both re-scored from the stored vectors.
+        """
         timings: dict[str, float] = {}
         started = time.perf_counter()
         lexical_all = self.lexical.scores(query)
         lexical_top = lexical_pool(lexical_all, pool)
+        lexical_floor = float(lexical_all.min()) if len(lexical_all) else None
         timings["lexical"] = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
+        _, dense_top = self.dense.search(query_vector, pool)
+        dense_floor: float | None = None
         if self.dense.kind == "flat":
-            scores = self.vectors @ query_vector
-            positions = np.arange(len(scores))
-            dense_top = top_positions(scores, pool)
+            # The lowest cosine is the best match of the opposite vector: a second exact search.
+            lowest, _ = self.dense.search(-np.asarray(query_vector, dtype=np.float32), 1)
+            dense_floor = -float(lowest[0]) if len(lowest) else None
         else:
-            _, dense_top = self.dense.search(query_vector, pool)
-            positions = np.array(sorted({int(p) for p in dense_top} | set(lexical_top)), dtype=np.int64)
-            scores = self.vectors[positions] @ query_vector
+            lexical_floor = None  # rescaled over the candidates on both sides, as before
+        positions = np.union1d(dense_top, np.asarray(lexical_top, dtype=np.int64)).astype(np.int64)
+        scores = self.vectors[positions] @ query_vector
         timings["dense"] = (time.perf_counter() - started) * 1000
-        return Candidates(positions, scores, lexical_all[positions], dense_top, lexical_top, timings)
+        return Candidates(
+            positions, scores, lexical_all[positions], dense_top, lexical_top, timings, dense_floor, lexical_floor
+        )
 
 
 def open_vector_store(settings: Settings) -> VectorStore | None:

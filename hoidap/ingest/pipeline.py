@@ -29,6 +29,8 @@ ProgressCallback = Callable[[int, int], None]
 FileCallback = Callable[[int, int, str, str], None]
 # Bump when structure parsing, metadata rules or chunking change: existing indexes are rebuilt.
 PIPELINE_VERSION = 3
+# Passages per embedding call: progress is reported after each.
+EMBED_BATCH = 32
 
 
 @dataclass
@@ -286,10 +288,14 @@ class Ingestor:
         return documents, chunks, vectors
 
     def _embed(self, texts: list[str], progress: ProgressCallback | None) -> list[np.ndarray]:
+        """Embed in batches, reporting after each; an embedder with ``embed_batches`` (worker
+        processes, :class:`hoidap.index.sharded.ShardedEmbedder`) gets them all at once."""
+        batches = [texts[start : start + EMBED_BATCH] for start in range(0, len(texts), EMBED_BATCH)]
+        stream = getattr(self.embedder, "embed_batches", None)
+        results = stream(batches) if stream else (self.embedder.embed_passages(batch) for batch in batches)
         vectors: list[np.ndarray] = []
-        batch = 16
-        for start in range(0, len(texts), batch):
-            vectors.extend(self.embedder.embed_passages(texts[start : start + batch]))
+        for batch_vectors in results:
+            vectors.extend(batch_vectors)
             if progress:
-                progress(min(start + batch, len(texts)), len(texts))
+                progress(len(vectors), len(texts))
         return vectors

@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from hoidap.index.dense import DenseIndex
 from hoidap.index.retriever import HybridRetriever
 from hoidap.index.vectorstore import EmbeddedSearch
@@ -19,17 +21,28 @@ def _questions() -> list[str]:
     return [row[key] for row in rows[:40] for key in ("question", "question_nodiac")]
 
 
-def test_flat_search_scores_every_chunk_exactly(shared_service: QAService) -> None:
+def test_flat_search_scores_its_candidates_exactly(shared_service: QAService) -> None:
     index = shared_service.index
     assert index.dense.kind == "flat"
-    result = HybridRetriever(index, shared_service.embedder).search("bảo hiểm y tế năm 2030", k=len(index.chunks))
-    assert len(result.hits) == len(index.chunks)  # fusion saw the whole corpus
+    pool = len(index.chunks)
+    result = HybridRetriever(index, shared_service.embedder, pool=pool).search("bảo hiểm y tế năm 2030", k=pool)
+    assert len(result.hits) == len(index.chunks)  # pools as large as the corpus: every chunk
     query = shared_service.embedder.embed_query(result.dense_query)
     for hit in result.hits[:5]:
         position = index.chunks.index(hit.chunk)
         assert abs(hit.dense_score - float(index.vectors[position] @ query)) < 1e-5
     ranks = sorted(h.dense_rank for h in result.hits if h.dense_rank is not None)
-    assert ranks == list(range(min(len(index.chunks), 30)))
+    assert ranks == list(range(len(index.chunks)))
+
+
+def test_fusion_sees_only_the_two_top_pools(shared_service: QAService) -> None:
+    index = shared_service.index
+    vector = shared_service.embedder.embed_query("bảo hiểm y tế năm 2030")
+    found = index.search.candidates(vector, "bảo hiểm y tế năm 2030", 10)
+    assert len(found.positions) <= 20 < len(index.chunks)
+    assert set(found.dense_pool.tolist()) | set(found.lexical_pool) == set(found.positions.tolist())
+    np.testing.assert_allclose(found.dense_scores, index.vectors[found.positions] @ vector, atol=1e-6)
+    np.testing.assert_allclose(found.lexical_scores, index.lexical.scores("bảo hiểm y tế năm 2030")[found.positions])
 
 
 def test_hnsw_fuses_over_candidate_pools_and_agrees_with_flat(shared_service: QAService) -> None:

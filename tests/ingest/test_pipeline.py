@@ -144,6 +144,32 @@ def test_progress_is_reported(corpus: Path, root: Path, hashing_embedder) -> Non
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
+def test_an_embedder_with_embed_batches_gets_every_batch_at_once(corpus: Path, root: Path, hashing_embedder) -> None:
+    class StreamingEmbedder:
+        """Like the worker-process embedder: all batches handed over in one call, vectors back in order."""
+
+        name, dimension = hashing_embedder.name, hashing_embedder.dimension
+        calls: list[int] = []
+
+        def embed_batches(self, batches):
+            self.calls.append(len(batches))
+            for batch in batches:
+                yield hashing_embedder.embed_passages(batch)
+
+        def embed_passages(self, texts):
+            raise AssertionError("embed_batches is there: embed_passages must not be called")
+
+        def embed_query(self, text):
+            return hashing_embedder.embed_query(text)
+
+    streaming = StreamingEmbedder()
+    calls: list[tuple[int, int]] = []
+    report = make_ingestor(root, streaming).ingest([corpus], progress=lambda d, t: calls.append((d, t)))
+    assert streaming.calls == [len(calls)] and len(calls) > 1  # one call, a progress line per batch
+    assert calls[-1] == (report.chunks, report.chunks)
+    assert load(root).vectors.shape == (report.chunks, hashing_embedder.dimension)
+
+
 # ------------------------------------------------------------------ re-ingest
 
 
