@@ -34,7 +34,7 @@ def serve(
     import uvicorn
 
     from hoidap.api.app import bootstrap_index, create_app
-    from hoidap.api.workers import usable_cores
+    from hoidap.api.workers import listening_socket, usable_cores
 
     settings = Settings()
     count = workers or settings.serve_workers or usable_cores()
@@ -50,10 +50,7 @@ def serve(
     typer.echo(
         f"Hỏi đáp: http://{host}:{port}/  (API: http://{host}:{port}/docs), {count} tiến trình phục vụ", err=True
     )
-    uvicorn.run(
-        target,  # type: ignore[arg-type]
-        factory=count > 1,
-        workers=count if count > 1 else None,
+    options = dict(
         host=host,
         port=port,
         log_level=log_level,
@@ -62,3 +59,17 @@ def serve(
         # SIGTERM: stop accepting, give requests this long, then the lifespan stops the document job.
         timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
     )
+    if count == 1:
+        uvicorn.run(target, **options)  # type: ignore[arg-type]
+        return
+    # uvicorn.run(workers=N) would bind the shared socket without TCP as its protocol, which costs
+    # every response ~40 ms (see listening_socket); the same supervisor, given our socket.
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(target, factory=True, workers=count, **options)  # type: ignore[arg-type]
+    try:
+        sock = listening_socket(host, port)
+    except OSError as error:
+        typer.echo(f"Lỗi: không mở được cổng {host}:{port} ({error.strerror or error})", err=True)
+        raise typer.Exit(1) from error
+    Multiprocess(config, sockets=[sock]).run()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import socket
 from pathlib import Path
 
 from hoidap.index.store import IndexStore
@@ -29,6 +30,26 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The socket the workers share, bound with its protocol set to TCP.
+
+    uvicorn binds it for several workers as ``socket.socket(family)`` (protocol 0), and asyncio
+    only sets TCP_NODELAY on accepted connections whose socket says IPPROTO_TCP. Without it every
+    response (headers and body are two writes) waited out Nagle and the client's delayed ACK:
+    measured on loopback, one client's median went from 32 ms with one worker to 72 ms with two.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
 
 
 class DiskIndexVersion:
