@@ -7,6 +7,7 @@ document-number patterns (``72-NQ/TW``, ``25/CT-TTg``).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -139,9 +140,22 @@ def fold_diacritics(text: str) -> str:
     >>> fold_diacritics("Đến năm 2030 tỷ lệ bao phủ")
     'Den nam 2030 ty le bao phu'
     """
+    if len(text) <= _SHORT:
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+# Syllables, terms and short phrases are folded over and over (each question, each candidate
+# passage): remembering them took folding, the largest Python cost per question in the profile,
+# out of the way. Long texts are folded once and not kept.
+_SHORT = 48
+_fold_short = functools.lru_cache(maxsize=65536)(_fold)
 
 
 def has_diacritics(text: str) -> bool:

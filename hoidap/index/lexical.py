@@ -38,6 +38,8 @@ def _edit_distance_at_most_one(a: str, b: str) -> bool:
     return edits + (len(b) - j) + (len(a) - i) <= 1
 
 
+_MAX_REMEMBERED_CORRECTIONS = 20_000
+
 class LexicalIndex:
     """BM25 (Lucene variant) whose tokenizer is :func:`hoidap.vntext.lexical_terms`.
 
@@ -47,6 +49,9 @@ class LexicalIndex:
 
     def __init__(self, model: bm25s.BM25, document_frequencies: dict[str, int], size: int) -> None:
         self._model = model
+        # Typo corrections already worked out: each one scans the vocabulary (about 3 ms a question
+        # in the profile), and the same few unknown syllables come back question after question.
+        self._corrections: dict[str, str] = {}
         self.document_frequencies = document_frequencies
         self.size = size
 
@@ -87,13 +92,24 @@ class LexicalIndex:
             if term in known or "_" in term or len(term) < 3 or term.isdigit():
                 corrected.append(term)
                 continue
-            candidates = [
-                other
-                for other in known
-                if "_" not in other and abs(len(other) - len(term)) <= 1 and _edit_distance_at_most_one(term, other)
-            ]
-            corrected.append(max(candidates, key=lambda c: known[c]) if candidates else term)
+            corrected.append(self._correction(term))
         return corrected
+
+    def _correction(self, term: str) -> str:
+        found = self._corrections.get(term)
+        if found is not None:
+            return found
+        known = self.document_frequencies
+        candidates = [
+            other
+            for other in known
+            if "_" not in other and abs(len(other) - len(term)) <= 1 and _edit_distance_at_most_one(term, other)
+        ]
+        found = max(candidates, key=lambda c: known[c]) if candidates else term
+        if len(self._corrections) >= _MAX_REMEMBERED_CORRECTIONS:
+            self._corrections.clear()  # bounded: questions are open-ended text
+        self._corrections[term] = found
+        return found
 
     def query_terms(self, query: str) -> list[str]:
         terms = lexical_terms(query)
