@@ -16,6 +16,16 @@ from typing import Any, Protocol
 logger = logging.getLogger("hoidap.ratelimit")
 
 
+def take_token(tokens: float, last: float, now: float, rate: float, burst: int) -> tuple[float, float]:
+    """One token-bucket step: refill since ``last`` (tokens per second ``rate``, at most ``burst``),
+    then take one if there is one. Returns the tokens left and the seconds to wait (0 when taken).
+    The Redis limiter runs the same step as a Lua script, on Redis's clock."""
+    tokens = min(float(burst), tokens + max(0.0, now - last) * rate)
+    if tokens >= 1:
+        return tokens - 1, 0.0
+    return tokens, (1 - tokens) / rate if rate > 0 else 60.0
+
+
 class TokenBucketLimiter:
     """Per-key token buckets: ``per_minute`` sustained, up to ``burst`` at once."""
 
@@ -31,13 +41,11 @@ class TokenBucketLimiter:
         now = time.monotonic() if now is None else now
         with self._lock:
             tokens, last = self._buckets.get(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[key] = (tokens - 1, now)
-                self._forget_idle(now)
-                return 0.0
+            tokens, wait = take_token(tokens, last, now, self.rate, self.burst)
             self._buckets[key] = (tokens, now)
-            return (1 - tokens) / self.rate if self.rate > 0 else 60.0
+            if wait == 0.0:
+                self._forget_idle(now)
+            return wait
 
     def _forget_idle(self, now: float) -> None:
         if len(self._buckets) <= self.max_keys:
@@ -147,12 +155,7 @@ class SQLiteTokenBucketLimiter:
                 try:
                     row = self._db.execute("SELECT tokens, last FROM buckets WHERE key = ?", (name,)).fetchone()
                     tokens, last = row if row is not None else (float(self.burst), now)
-                    tokens = min(float(self.burst), tokens + max(0.0, now - last) * self.rate)
-                    wait = 0.0
-                    if tokens >= 1:
-                        tokens -= 1
-                    else:
-                        wait = (1 - tokens) / self.rate if self.rate > 0 else 60.0
+                    tokens, wait = take_token(tokens, last, now, self.rate, self.burst)
                     self._db.execute(
                         "INSERT INTO buckets (key, tokens, last) VALUES (?, ?, ?) "
                         "ON CONFLICT(key) DO UPDATE SET tokens = excluded.tokens, last = excluded.last",

@@ -84,13 +84,8 @@ class VectorStore(Protocol):
 
 
 def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the ``k`` highest scores, best first (stable on ties, like the flat index)."""
-    return np.argsort(-scores, kind="stable")[:k]
-
-
-def best_positions(scores: np.ndarray, k: int) -> np.ndarray:
-    """:func:`top_positions` without sorting everything: only the ``k`` best are sorted (ties by
-    position, as the stable sort orders them)."""
+    """Positions of the ``k`` highest scores, best first, ties by position. Only the ``k`` best are
+    sorted: the cost of a full sort grows with the collection."""
     if k <= 0 or len(scores) == 0:
         return np.zeros(0, dtype=np.int64)
     chosen = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
@@ -98,10 +93,8 @@ def best_positions(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def lexical_pool(lexical_all: np.ndarray, pool: int) -> list[int]:
-    """The lexical side's top positions among chunks that match at least one term, best first
-    (ties by position). Only the top ``pool`` are sorted: the cost of a full sort grows with the
-    collection."""
-    return [int(i) for i in best_positions(lexical_all, pool) if lexical_all[i] > 0]
+    """The lexical side's top positions among chunks that match at least one term, best first."""
+    return [int(i) for i in top_positions(lexical_all, pool) if lexical_all[i] > 0]
 
 
 class EmbeddedSearch:
