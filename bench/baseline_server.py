@@ -78,12 +78,21 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8100)
     parser.add_argument("--corpus", type=Path, default=REPO / "data" / "corpus")
+    parser.add_argument(
+        "--threads", type=int, default=None,
+        help="OpenMP threads per query embedding: 0 = the embedder's own default, every core for every "
+        "query, as a tutorial leaves it (default: hoidap's settings, HOIDAP_EMBEDDING_THREADS)",
+    )
     args = parser.parse_args()
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("Máy chủ đối chứng chỉ chạy trên loopback (127.0.0.1).")
     import uvicorn
 
-    app = create_baseline_app(args.corpus)
+    settings = Settings()
+    if args.threads is not None:
+        threads = args.threads or None
+        settings = settings.model_copy(update={"embedding_threads": threads, "query_threads_when_idle": threads})
+    app = create_baseline_app(args.corpus, settings)
     print(f"LangChain baseline: http://{args.host}:{args.port}/v1/ask", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
 

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # One OpenMP thread by default: with two, any other busy process makes OpenMP spin-wait and a
     # 27 ms query embedding takes 1.6 s (measured on the 2-core machine).
     embedding_threads: int | None = 1
+    # A question may take more threads while other cores are idle at that instant (read from
+    # /proc/loadavg before each query): one client's query embedding on two idle cores takes about
+    # half as long. None = all usable cores; 1 (or embedding_threads) switches it off.
+    query_threads_when_idle: int | None = Field(default=None, ge=1)
     # Ingestion embeds passages in batches, where a second thread does help; None = all cores.
     ingest_threads: int | None = None
     # Bulk passage embedding (ingest, eval index builds) in this many worker processes, one thread

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "hoidap"
 # Floors from the ground up (``data`` holds the vocabularies and the document profile as files). A unit may import units of lower floors only; units on the same floor
 # never import each other (edges do not lean on each other's internals). ``cli`` is the roof.
 FLOORS: list[set[str]] = [
-    {"vntext", "settings", "domain", "optional", "data", "__init__"},
+    {"vntext", "settings", "domain", "optional", "data", "cpu", "__init__"},
     {"profile", "ratelimit", "replicas", "records"},
     {"index"},
     {"ingest"},

@@ -31,7 +31,7 @@ from hoidap.api.routes import channels as channel_routes
 from hoidap.api.routes.pages import STATIC_DIR
 from hoidap.api.state import ServiceHolder, follow_index_versions
 from hoidap.api.workers import DiskIndexVersion, RunnerLock
-from hoidap.index.embedder import Embedder, make_embedder
+from hoidap.index.embedder import Embedder, embedder_from_settings
 from hoidap.index.store import open_index_store
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
@@ -84,9 +84,7 @@ def bootstrap_index(settings: Settings, embedder: Embedder | None = None) -> Emb
     store = open_index_store(settings)
     if store.exists():
         return embedder
-    embedder = embedder or make_embedder(
-        settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
-    )
+    embedder = embedder or embedder_from_settings(settings)
     logger.warning("Chưa có chỉ mục: đang lập chỉ mục %s (khoảng 1–2 phút)…", settings.corpus_dir)
     ingestor = Ingestor(
         store,
@@ -103,9 +101,7 @@ def bootstrap_index(settings: Settings, embedder: Embedder | None = None) -> Emb
 def load_service(settings: Settings, holder: ServiceHolder, bootstrap_corpus: bool) -> None:
     """Load the embedder and the index (building it from the bundled corpus first when asked and missing)."""
     try:
-        embedder = make_embedder(
-            settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
-        )
+        embedder = embedder_from_settings(settings)
         if bootstrap_corpus:
             bootstrap_index(settings, embedder)
         holder.swap(QAService.from_settings(settings, embedder=embedder))

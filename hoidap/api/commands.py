@@ -34,7 +34,8 @@ def serve(
     import uvicorn
 
     from hoidap.api.app import bootstrap_index, create_app
-    from hoidap.api.workers import listening_socket, usable_cores
+    from hoidap.api.workers import listening_socket
+    from hoidap.cpu import usable_cores
 
     settings = Settings()
     count = workers or settings.serve_workers or usable_cores()

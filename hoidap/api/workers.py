@@ -24,14 +24,6 @@ from pathlib import Path
 from hoidap.index.store import IndexStore
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (CPU affinity, e.g. a container's cpuset), at least 1."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def listening_socket(host: str, port: int) -> socket.socket:
     """The socket the workers share, bound with its protocol set to TCP.
 

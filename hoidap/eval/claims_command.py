@@ -103,7 +103,7 @@ def _propaganda_service(corpus: Path | None, data_dir: Path | None):  # type: ig
     """The PropagandaService over the index of ``data_dir`` (built from ``corpus`` when asked, or
     from the bundled corpus when there is none yet); exit 2 with a Vietnamese message otherwise."""
     from hoidap.eval.vector_cache import CachedEmbedder
-    from hoidap.index.embedder import EmbedderUnavailable, make_embedder
+    from hoidap.index.embedder import EmbedderUnavailable, embedder_from_settings
     from hoidap.index.store import IndexNotReady, IndexStore
     from hoidap.ingest.chunking import Chunker
     from hoidap.ingest.pipeline import Ingestor
@@ -116,9 +116,7 @@ def _propaganda_service(corpus: Path | None, data_dir: Path | None):  # type: ig
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
     try:
-        embedder = make_embedder(
-            settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
-        )
+        embedder = embedder_from_settings(settings)
         if corpus is not None:
             embedder = CachedEmbedder(embedder, settings.data_dir / "embedding-cache")
         store = IndexStore(settings.index_root)

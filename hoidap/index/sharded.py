@@ -27,6 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
+from hoidap.cpu import usable_cores
 from hoidap.index.embedder import Embedder, make_embedder
 
 logger = logging.getLogger(__name__)
@@ -49,13 +50,6 @@ def _start_worker(model: str, batch_size: int) -> None:
 def _embed_in_worker(texts: list[str]) -> np.ndarray:
     assert _worker_embedder is not None, "worker started without its embedder"
     return _worker_embedder.embed_passages(texts)
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 class ShardedEmbedder:

@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from hoidap.domain import Chunk, Document
-from hoidap.index.embedder import Embedder, make_embedder
+from hoidap.index.embedder import Embedder, embedder_from_settings
 from hoidap.index.retriever import HybridRetriever, RetrievalResult, ScoredChunk
 from hoidap.index.store import LoadedIndex, open_index_store
 from hoidap.qa.compose import Composer, Draft, clean_for_answer, trim_span
@@ -133,9 +133,7 @@ class QAService:
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> QAService:
-        embedder = embedder or make_embedder(
-            settings.embedding_model, threads=settings.embedding_threads, batch_size=settings.embedding_batch_size
-        )
+        embedder = embedder or embedder_from_settings(settings)
         index = open_index_store(settings).load(expected_embedder=embedder.name)
         return cls(index, embedder, settings)
 

