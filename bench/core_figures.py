@@ -20,7 +20,6 @@ from pathlib import Path
 from hoidap.eval.gold import load_gold
 from hoidap.index.embedder import make_embedder
 from hoidap.index.store import IndexStore
-from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.qa.service import QAService
 from hoidap.settings import Settings
@@ -53,7 +52,7 @@ def main() -> None:
         embedder = make_embedder(settings.embedding_model, threads=threads)
         model_load = time.perf_counter() - started
         store = IndexStore(settings.index_root)
-        ingestor = Ingestor(store, embedder, Chunker(settings.chunk_max_chars), settings.dense_flat_max_vectors)
+        ingestor = Ingestor.from_settings(settings, store, embedder)
 
         started = time.perf_counter()
         report = ingestor.ingest([REPO / "data" / "corpus"])

@@ -33,7 +33,6 @@ from hoidap.eval.gold import load_gold
 from hoidap.eval.vector_cache import CachedEmbedder
 from hoidap.index.embedder import embedder_from_settings, ingest_embedder_from_settings
 from hoidap.index.store import IndexStore
-from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.qa.service import QAService
 from hoidap.settings import Settings
@@ -59,12 +58,7 @@ def measure(
         queries = embedder_from_settings(settings)
         bulk = ingest_embedder_from_settings(settings)
         embedder = bulk if vector_cache is None else CachedEmbedder(queries, vector_cache, passages=bulk)
-        ingestor = Ingestor(
-            IndexStore(settings.index_root),
-            embedder,
-            Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
-            settings.dense_flat_max_vectors,
-        )
+        ingestor = Ingestor.from_settings(settings, IndexStore(settings.index_root), embedder)
         load_before = load_average()
         started = time.perf_counter()
         report = ingestor.ingest([corpus])

@@ -19,7 +19,6 @@ from hoidap.eval.claims_command import eval_claims_command, eval_points_command
 from hoidap.eval.commands import eval_command
 from hoidap.index.embedder import EmbedderUnavailable, ingest_embedder_from_settings
 from hoidap.index.store import IndexNotReady, open_index_store
-from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.limits import ParseLimits
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.ingest.progress import EmbeddingProgress, file_line
@@ -64,11 +63,10 @@ def ingest(
     except EmbedderUnavailable as error:
         _fail(str(error))
         return
-    ingestor = Ingestor(
+    ingestor = Ingestor.from_settings(
+        settings,
         open_index_store(settings),
         embedder,
-        Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
-        settings.dense_flat_max_vectors,
         loader=SandboxLoader(ParseLimits.from_settings(settings)),  # same bounds as uploads
     )
     # A line per file and a running count with the time left, on a terminal or in a log alike.

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # Chunking
     chunk_max_chars: int = 1200
     chunk_overlap_sentences: int = 1
+    # What of a chunk is embedded: its heading and the start of its body, up to this many
+    # characters (embedding time grows with length; the lexical index sees every word).
+    dense_passage_chars: int = Field(default=700, ge=100)
 
     # Retrieval
     dense_flat_max_vectors: int = Field(

@@ -33,7 +33,6 @@ from hoidap.api.state import ServiceHolder, follow_index_versions
 from hoidap.api.workers import DiskIndexVersion, RunnerLock
 from hoidap.index.embedder import Embedder, embedder_from_settings
 from hoidap.index.store import open_index_store
-from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.qa.service import QAService
 from hoidap.ratelimit import make_limiter
@@ -86,12 +85,7 @@ def bootstrap_index(settings: Settings, embedder: Embedder | None = None) -> Emb
         return embedder
     embedder = embedder or embedder_from_settings(settings)
     logger.warning("Chưa có chỉ mục: đang lập chỉ mục %s (khoảng 1–2 phút)…", settings.corpus_dir)
-    ingestor = Ingestor(
-        store,
-        embedder,
-        Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
-        settings.dense_flat_max_vectors,
-    )
+    ingestor = Ingestor.from_settings(settings, store, embedder)
     report = ingestor.ingest([settings.corpus_dir], max_file_bytes=settings.max_file_bytes)
     for _, reason in report.failed:
         logger.warning("Bỏ qua: %s", reason)

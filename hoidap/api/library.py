@@ -48,7 +48,6 @@ from hoidap.api.models import IngestJob, JobAction, JobStatus
 from hoidap.api.state import ServiceHolder
 from hoidap.api.workers import RunnerLock
 from hoidap.index.store import open_index_store
-from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.limits import ParseLimits
 from hoidap.ingest.loaders import SUPPORTED_SUFFIXES, LoadError
 from hoidap.ingest.pipeline import Ingestor, doc_id_for
@@ -479,13 +478,7 @@ class DocumentLibrary:
         settings = self.settings
         embedder = current.embedder  # already loaded: a rebuild never loads the model twice
         store = open_index_store(settings)
-        ingestor = Ingestor(
-            store,
-            embedder,
-            Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
-            settings.dense_flat_max_vectors,
-            loader=running.loader,
-        )
+        ingestor = Ingestor.from_settings(settings, store, embedder, loader=running.loader)
         running.check()
         if staged is not None and not staged.exists():
             return self._save(

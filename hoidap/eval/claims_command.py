@@ -105,7 +105,6 @@ def _propaganda_service(corpus: Path | None, data_dir: Path | None):  # type: ig
     from hoidap.eval.vector_cache import CachedEmbedder
     from hoidap.index.embedder import EmbedderUnavailable, embedder_from_settings
     from hoidap.index.store import IndexNotReady, IndexStore
-    from hoidap.ingest.chunking import Chunker
     from hoidap.ingest.pipeline import Ingestor
     from hoidap.propaganda.service import PropagandaService
     from hoidap.qa.service import QAService
@@ -125,10 +124,7 @@ def _propaganda_service(corpus: Path | None, data_dir: Path | None):  # type: ig
             if not source.exists():
                 _fail(f"Không tìm thấy thư mục văn bản {source}. Hãy chỉ đúng thư mục bằng --corpus.")
             err_console.print(f"Đang lập chỉ mục {source} (chỉ các tệp mới hoặc đã đổi)…", highlight=False)
-            report = Ingestor(
-                store, embedder, Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
-                settings.dense_flat_max_vectors,
-            ).ingest([source], prune=True, max_file_bytes=settings.max_file_bytes)
+            report = Ingestor.from_settings(settings, store, embedder).ingest([source], prune=True, max_file_bytes=settings.max_file_bytes)
             if report.failed:
                 _fail("Không lập được chỉ mục: " + "; ".join(reason for _, reason in report.failed))
         return PropagandaService(QAService.from_settings(settings, embedder=embedder))

@@ -27,7 +27,6 @@ from hoidap.eval.systems import AnsweringSystem, ApiHoidap, InProcessHoidap
 from hoidap.eval.vector_cache import CachedEmbedder
 from hoidap.index.embedder import Embedder, embedder_from_settings, ingest_embedder_from_settings
 from hoidap.index.store import open_index_store
-from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.optional import MissingExtra
 from hoidap.qa.service import QAService
@@ -105,12 +104,7 @@ def git_describe(cwd: Path | None = None) -> str | None:
 
 def build_eval_index(settings: Settings, embedder: CachedEmbedder) -> tuple[str | None, int]:
     """Rebuild hoidap's index from ``settings.corpus_dir`` into ``settings.data_dir``; (version, chunks)."""
-    ingestor = Ingestor(
-        open_index_store(settings),
-        embedder,
-        Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
-        settings.dense_flat_max_vectors,
-    )
+    ingestor = Ingestor.from_settings(settings, open_index_store(settings), embedder)
     report = ingestor.ingest(
         [settings.corpus_dir], prune=True, rebuild=True, max_file_bytes=settings.max_file_bytes
     )

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from hoidap.ingest.chunking import Chunker, dense_passage
 from hoidap.ingest.loaders import SUPPORTED_SUFFIXES, LoadError, iter_corpus_files, load_text
 from hoidap.ingest.metadata import extract_metadata
 from hoidap.ingest.structure import parse_sections
+
+if TYPE_CHECKING:
+    from hoidap.settings import Settings
 
 ProgressCallback = Callable[[int, int], None]
 # (position, total files, source, status: added / updated / unchanged / failed)
@@ -119,6 +123,24 @@ class Ingestor:
         self.chunker = chunker
         self.flat_max_vectors = flat_max_vectors
         self.dense_max_chars = dense_max_chars
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        store: IndexStore,
+        embedder: Embedder,
+        loader: Callable[[Path, int], str] = load_text,
+    ) -> Ingestor:
+        """The ingestor every entry point uses: chunking and dense-passage lengths from the settings."""
+        return cls(
+            store,
+            embedder,
+            Chunker(settings.chunk_max_chars, settings.chunk_overlap_sentences),
+            settings.dense_flat_max_vectors,
+            dense_max_chars=settings.dense_passage_chars,
+            loader=loader,
+        )
 
     @property
     def pipeline_signature(self) -> str:
