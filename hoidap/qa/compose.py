@@ -236,13 +236,29 @@ class Composer:
                         units.extend(w for w in windows if w.end - w.start >= 40)
         return units
 
-    def _unit_score(self, question: Question, text: str, context: str, heading: str = "", section: str = "") -> float:
+    def _context_share(self, question: Question, context: str, heading: str = "") -> float:
+        """The part of a unit's score its chunk and section heading give (the same for every
+        unit of a chunk, so computed once per chunk)."""
+        share = 0.2 * self.coverage(question, context)
+        if heading:
+            share += 0.2 * self.coverage(question, heading)
+        return share
+
+    def _unit_score(
+        self,
+        question: Question,
+        text: str,
+        context: str,
+        heading: str = "",
+        section: str = "",
+        context_share: float | None = None,
+    ) -> float:
         """How well one passage answers: question terms it covers (its own words first, then
         its chunk's and its section heading's), plus what the question type needs (a figure, a
         year, an actor, an assignment)."""
-        score = 0.8 * self.coverage(question, text) + 0.2 * self.coverage(question, context)
-        if heading:
-            score += 0.2 * self.coverage(question, heading)
+        if context_share is None:
+            context_share = self._context_share(question, context, heading)
+        score = 0.8 * self.coverage(question, text) + context_share
         intent = question.intent
         if _ASKS_ASSIGNMENT.search(question.folded) and _ASSIGNMENT.search(text):
             score += 0.25
@@ -283,10 +299,11 @@ class Composer:
                 document = self.documents[chunk.doc_id]
                 heading = chunk.section_path[-1] if chunk.section_path else ""
                 section = " › ".join(chunk.section_path)
+                shared = self._context_share(question, chunk.search_text, heading)
                 # Figures and dates are quoted by the clause; everything else by the sentence.
                 for unit in self._units(chunk, clauses=question.intent in ("quantity", "when")):
                     text = document.text[unit.start : unit.end]
-                    score = self._unit_score(question, text, chunk.search_text, heading, section) + prior
+                    score = self._unit_score(question, text, chunk.search_text, heading, section, shared) + prior
                     candidates.append(Evidence(chunk, unit.start, unit.end, score, hit.score))
         candidates.sort(key=lambda e: -e.score)
         return candidates
