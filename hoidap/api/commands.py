@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import typer
 
@@ -24,7 +25,7 @@ def serve(
     is none yet, the bundled corpus (HOIDAP_CORPUS_DIR) is indexed first, which takes a minute or two.
     With ``--workers N`` (default: HOIDAP_SERVE_WORKERS, else the usable cores) N processes each
     load the index and answer; they follow index versions on disk and share rate limits
-    (hoidap.api.workers). ``--workers 1`` is one process, holding everything in its memory.
+    (hoidap.api.workers), and GET /metrics reports all of them (hoidap.api.metrics). ``--workers 1`` is one process, holding everything in its memory.
     """
     try:
         ensure_installed("Dịch vụ HTTP (hoidap serve)", "fastapi", "uvicorn", "multipart", "prometheus_client")
@@ -33,8 +34,6 @@ def serve(
         raise typer.Exit(2) from error
     import uvicorn
 
-    from hoidap.api.app import bootstrap_index, create_app
-    from hoidap.api.workers import listening_socket
     from hoidap.cpu import usable_cores
 
     settings = Settings()
@@ -42,6 +41,9 @@ def serve(
     # The workers (and this process) read the count from the environment, as every other setting.
     os.environ["HOIDAP_SERVE_WORKERS"] = str(count)
     settings = Settings()
+    from hoidap.api.app import bootstrap_index, create_app
+    from hoidap.api.workers import listening_socket
+
     if count == 1:
         target: object = create_app(settings, bootstrap_corpus=True)
     else:
@@ -65,7 +67,8 @@ def serve(
         return
     # uvicorn.run(workers=N) would bind the shared socket without TCP as its protocol, which costs
     # every response ~40 ms (see listening_socket); the same supervisor, given our socket.
-    from uvicorn.supervisors import Multiprocess
+    from hoidap.api.metrics import MULTIPROC_ENV, fresh_multiprocess_dir
+    from hoidap.api.supervisor import Supervisor
 
     config = uvicorn.Config(target, factory=True, workers=count, **options)  # type: ignore[arg-type]
     try:
@@ -73,4 +76,11 @@ def serve(
     except OSError as error:
         typer.echo(f"Lỗi: không mở được cổng {host}:{port} ({error.strerror or error})", err=True)
         raise typer.Exit(1) from error
-    Multiprocess(config, sockets=[sock]).run()
+    # The workers are spawned (fresh interpreters) with this environment, so prometheus_client is
+    # first imported there in multiprocess mode: /metrics sums every worker (hoidap.api.metrics).
+    metrics_dir = fresh_multiprocess_dir(settings.data_dir / "run", os.getpid())
+    os.environ[MULTIPROC_ENV] = str(metrics_dir)
+    try:
+        Supervisor(config, [sock], metrics_dir).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

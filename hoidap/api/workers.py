@@ -1,6 +1,6 @@
 """What the worker processes of one `hoidap serve --workers N` share on this machine, without Redis.
 
-Each worker loads its own copy of the read-only index and answers on its own; three things must
+Each worker loads its own copy of the read-only index and answers on its own; four things must
 still behave as one service:
 
 - **the index version**: :class:`DiskIndexVersion` reads the ``CURRENT`` pointer that an ingest
@@ -9,7 +9,9 @@ still behave as one service:
 - **document jobs**: one worker at a time runs them, the holder of :class:`RunnerLock` (an
   ``flock`` the kernel releases when the process dies, so a restarted or surviving worker takes
   over); the others only queue jobs in the shared job store, which the runner polls;
-- **rate limits**: one SQLite file (:class:`hoidap.ratelimit.SQLiteTokenBucketLimiter`).
+- **rate limits**: one SQLite file (:class:`hoidap.ratelimit.SQLiteTokenBucketLimiter`);
+- **metrics**: prometheus_client's multiprocess files, in a directory the supervisor
+  (:mod:`hoidap.api.supervisor`) gives the workers (:mod:`hoidap.api.metrics`).
 
 With ``HOIDAP_REDIS_URL`` the replicas' Redis notice and limits are used instead.
 """

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 
 from hoidap.api.errors import ApiError, clean_text, describe_validation_error
 from hoidap.api.library import safe_filename
+from hoidap.api.metrics import Metrics, fresh_multiprocess_dir
 from hoidap.ratelimit import SQLiteTokenBucketLimiter, TokenBucketLimiter
 
 
@@ -85,3 +89,26 @@ def test_result_cache_is_lru_and_keyed_by_normalised_question() -> None:
     cache.put("q3", 5, "c")  # evicts the least recently used
     assert cache.get("q2", 5) == "b" and cache.get("q3", 5) == "c" and cache.get("bảo hiểm", 5) is None
     assert ResultCache[str](size=0).get("x", 1) is None
+
+
+def test_apps_in_one_process_keep_their_own_metrics() -> None:
+    # No PROMETHEUS_MULTIPROC_DIR here (only `hoidap serve --workers N` sets it, for its workers).
+    first, second = Metrics(), Metrics()
+    first.answers.inc()
+    assert first.shared_dir is None and second.shared_dir is None
+    assert b"hoidap_answers_total 1.0" in first.render()
+    assert b"hoidap_answers_total 0.0" in second.render()
+
+
+def test_each_server_run_counts_from_an_empty_metrics_directory(tmp_path) -> None:
+    run_dir = tmp_path / "run"
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    for pid in (os.getpid(), gone.pid, os.getppid()):
+        (run_dir / f"metrics-{pid}").mkdir(parents=True)
+        (run_dir / f"metrics-{pid}" / "counter_1.db").write_bytes(b"old")
+    fresh = fresh_multiprocess_dir(run_dir, os.getpid())
+    assert fresh == run_dir / f"metrics-{os.getpid()}" and list(fresh.iterdir()) == []
+    # A killed server's directory goes; a running server's (the parent, here) stays.
+    assert not (run_dir / f"metrics-{gone.pid}").exists()
+    assert (run_dir / f"metrics-{os.getppid()}" / "counter_1.db").exists()
