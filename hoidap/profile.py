@@ -164,6 +164,20 @@ def question_setting(name: str) -> tuple[str, ...]:
 
 
 @cache
+def question_type_codes() -> dict[str, str]:
+    """How questions name a document's type, folded, each mapped to its folded code: the names
+    people put before a number ("nghi quyet" → ``nq``, "luat" → ``qh``) and the codes they type
+    ("kh" → ``kh``). Longest first, so a regex alternation of the keys prefers "chuong trinh hanh
+    dong" to "chuong trinh"."""
+    numbered = set(question_setting("numbered_types"))
+    table = {t.folded: fold_diacritics(t.code).lower() for t in document_types() if t.code and t.name in numbered}
+    for code in question_setting("short_codes"):
+        folded = fold_diacritics(code).lower()
+        table.setdefault(folded, folded)
+    return dict(sorted(table.items(), key=lambda item: (-len(item[0]), item[0])))
+
+
+@cache
 def referring_nouns(codes: bool = True) -> str:
     """A regex alternation (folded, longest first) of the types a question points back at or opens
     with ("ke hoach", "luat", …) and, with ``codes``, the short codes people type ("kh", "nq").

@@ -18,6 +18,7 @@ from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, paragraph_spans
+from hoidap.profile import question_type_codes
 from hoidap.qa import labels
 from hoidap.qa.answerers import (
     CitedTopicAnswerer,
@@ -1032,13 +1033,14 @@ def _clause_windows(text: str, sentence: Span, max_chars: int) -> list[Span]:
     return windows
 
 
+# How a question names a document's type ("nghị quyết", "KH", "luật"), folded, each mapped to its
+# code: the document profile's numbered types and typed short codes (hoidap/data/document_profile.toml).
+_TYPE_CODE = question_type_codes()
+_TYPES = "|".join(re.escape(name) for name in _TYPE_CODE)
 _REFERENCE_TYPES = re.compile(
-    r"\b(nq|nghi quyet|ct|chi thi|ctr(?: hanh dong)?|chuong trinh(?: hanh dong)?|cv|cong van|kh|ke hoach|kl|ket luan)"
+    rf"\b({_TYPES})(?: hanh dong)?"
     r"\s*(?:so\s*)?(\d{1,4})?(?:\s*[-/]\s*[a-z]+(?:\s*[-/]\s*[a-z]+)?)?\b"
 )
-_TYPE_CODE = {"nghi quyet": "nq", "chi thi": "ct", "chuong trinh": "ctr", "chuong trinh hanh dong": "ctr",
-              "ctr hanh dong": "ctr",
-              "cong van": "cv", "ke hoach": "kh", "ket luan": "kl"}  # fmt: skip
 
 
 def subject_reference(question: Question) -> tuple[str, int] | None:
@@ -1100,7 +1102,7 @@ def subject_type(question: Question) -> str | None:
 
 
 _ASKED_TYPE = re.compile(
-    r"\b(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)"
+    rf"\b({_TYPES})"
     r"(?: hanh dong)?(?: cua (?:[a-z]+ ){0,2}[a-z]+)?\s+(so may|so bao nhieu|so hieu|so nao|mang so|la so|nao)\b"
 )
 
@@ -1113,9 +1115,10 @@ def named_type(question: Question) -> str | None:
 
 
 def _is_of_type(number: str, wanted: str) -> bool:
-    """Whether a document number ("03-CTr/TU") is of the type code ``wanted`` ("ctr")."""
-    code = re.split(r"\s?[-/]\s?", number)[1:2]
-    return bool(code) and fold_diacritics(code[0]).lower().startswith(wanted)
+    """Whether a document number ("03-CTr/TU", "12/2024/QĐ-UBND", "68/2020/QH14") is of the type
+    code ``wanted`` ("ctr", "qđ", "qh"): its first part after the serial that is not a year."""
+    parts = [p for p in re.split(r"\s?[-/]\s?", number)[1:] if not p.isdigit()]
+    return bool(parts) and fold_diacritics(parts[0]).lower().startswith(wanted)
 
 
 def _dated_after(text: str, end: int) -> bool:
@@ -1132,7 +1135,7 @@ def asked_type(question: Question) -> str | None:
 # "… căn cứ (vào) kế hoạch số mấy": the number asked is of a document the retrieved one builds on.
 _RELATION_THEN_TYPE = re.compile(
     r"\b(can cu|thuc hien|cu the hoa|trien khai|quan triet|theo)( vao)? "
-    r"(nghi quyet|chi thi|chuong trinh|cong van|ke hoach|ket luan|quyet dinh|nq|ct|ctr|cv|kh|kl)( hanh dong)?"
+    rf"({_TYPES})( hanh dong)?"
     r"( cua [a-z ]{2,40}?)? (so may|so bao nhieu|so nao|so hieu|mang so|la so|nao)\b"
 )
 _RELATION = re.compile(r"\b(can cu|thuc hien|cu the hoa|trien khai|quan triet)\b")
@@ -1156,9 +1159,11 @@ def _asks_about_a_cited_document(question: Question, document: Document | None) 
 _ASKS_ENUMERATION = re.compile(r"\b(co may|gom may|bao gom nhung|gom nhung|ke ra|liet ke|nhung .{1,30} nao|cac .{1,30} nao)\b")
 
 
+# Words that name a document rather than what it is about: type names and codes (from the
+# profile), how one builds on another, and the issuing bodies' common words.
 _DOCUMENT_WORDS = frozenset(
-    "ke hoach cong chuong trinh hanh dong nghi quyet chi thi ket luan can cu trien khai cu the hoa "
-    "ban thuong vu dang uy thanh tinh phuong kh cv ctr nq ct kl".split()
+    " ".join(_TYPE_CODE).split()
+    + "hanh dong can cu trien khai cu the hoa ban thuong vu dang uy thanh tinh phuong".split()
 )
 _HEADING_FILLER = frozenset({"va", "cac", "cua", "ve", "trong", "cho", "voi", "tai", "theo", "nhung"})
 

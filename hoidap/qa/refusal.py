@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from hoidap.domain import Chunk, Document
-from hoidap.profile import code_of, document_types, question_setting
+from hoidap.profile import code_of, question_setting, question_type_codes
 from hoidap.qa.labels import document_label
 from hoidap.qa.named_documents import title_years
 from hoidap.qa.question import Question
@@ -24,11 +24,7 @@ from hoidap.vntext import DOC_NUMBER_PATTERN, UPPERCASE_LETTERS, fold_diacritics
 
 # Short references typed by people: "NQ 72", "nghị quyết số 72", "CT 25", "NĐ 30", "KL 226".
 # Type names and typed codes come from the document profile; each maps to its folded code.
-_NUMBERED = frozenset(question_setting("numbered_types"))
-_TYPE_CODES = {
-    **{t.folded: fold_diacritics(t.code).lower() for t in document_types() if t.code and t.name in _NUMBERED},
-    **{fold_diacritics(code).lower(): fold_diacritics(code).lower() for code in question_setting("short_codes")},
-}
+_TYPE_CODES = question_type_codes()
 _SHORT_REFERENCE = re.compile(
     rf"\b({'|'.join(re.escape(k) for k in sorted(_TYPE_CODES, key=len, reverse=True))})\s*(?:so\s*)?(\d{{1,4}})\b"
 )
