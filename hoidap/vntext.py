@@ -27,27 +27,23 @@ DOC_NUMBER_PATTERN = re.compile(
 )
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+", re.UNICODE)
 
-# Codes used inside document numbers ("72-NQ/TW": NQ = nghị quyết, TW = trung ương).
-DOC_NUMBER_CODES: dict[str, str] = {
-    "NQ": "nghị quyết",
-    "CT": "chỉ thị",
-    "CTR": "chương trình",
-    "KH": "kế hoạch",
-    "CV": "công văn",
-    "QĐ": "quyết định",
-    "TB": "thông báo",
-    "BC": "báo cáo",
-    "KL": "kết luận",
-    "HD": "hướng dẫn",
-    "TT": "thông tư",
-    "TW": "trung ương",
-    "TU": "thành ủy tỉnh ủy",
-    "ĐU": "đảng ủy",
-    "TTG": "thủ tướng",
-    "CP": "chính phủ",
-    "UBND": "ủy ban nhân dân",
-    "BYT": "bộ y tế",
-}
+# Codes used inside document numbers ("72-NQ/TW": NQ = nghị quyết, TW = trung ương): the type and
+# issuer codes of the document profile (hoidap/data/document_profile.toml), read here from the data
+# file itself because this module is the ground floor; the first type listing a code owns it, as in
+# hoidap.profile.
+def _doc_number_codes() -> dict[str, str]:
+    text = resources.files("hoidap.data").joinpath("document_profile.toml").read_text(encoding="utf-8")
+    profile = tomllib.loads(text)
+    codes: dict[str, str] = {}
+    for entry in profile["types"]:
+        for code in entry.get("codes", ()):
+            codes.setdefault(code.upper(), entry["name"].lower())
+    for code, name in profile["issuers"].items():
+        codes.setdefault(code.upper(), name.replace(",", "").lower())
+    return codes
+
+
+DOC_NUMBER_CODES: dict[str, str] = _doc_number_codes()
 
 # Abbreviations in running text and in questions. Keys are upper case.
 def _abbreviation_tables() -> dict[str, dict[str, str]]:

@@ -32,7 +32,7 @@ ProgressCallback = Callable[[int, int], None]
 # (position, total files, source, status: added / updated / unchanged / failed)
 FileCallback = Callable[[int, int, str, str], None]
 # Bump when structure parsing, metadata rules or chunking change: existing indexes are rebuilt.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4  # 4: document-number codes from the profile (NĐ, TTLT, HĐND …)
 # Passages per embedding call: progress is reported after each.
 EMBED_BATCH = 32
 
