@@ -41,6 +41,16 @@ class DenseIndex:
 
     @classmethod
     def load(cls, path: Path) -> DenseIndex:
+        """Read an index, its vectors memory-mapped from the file where FAISS can (flat codes,
+        ``IO_FLAG_MMAP_IFC``): the worker processes of one server then share one copy in the page
+        cache instead of holding one each. Index files are never written after their version is
+        published, so the mapping cannot change under a reader."""
+        flag = getattr(faiss, "IO_FLAG_MMAP_IFC", None)
+        if flag is not None:
+            try:
+                return cls(faiss.read_index(str(path), flag))
+            except RuntimeError:
+                pass  # an index kind whose storage cannot be mapped: read it into memory
         return cls(faiss.read_index(str(path)))
 
     def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -143,7 +143,9 @@ class IndexStore:
         dense: DenseIndex | None = None
         search: SearchBackend
         if self.vector_store is None:
-            vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+            # Memory-mapped, read-only: the workers of one server share the pages (a version's
+            # files are immutable once published).
+            vectors = np.load(directory / "vectors.npy", mmap_mode="r", allow_pickle=False)
             dense = _dense_index(directory, manifest, vectors)
             search = EmbeddedSearch(dense, lexical, vectors)
         else:
