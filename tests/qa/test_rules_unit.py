@@ -52,6 +52,17 @@ def test_analysis_keeps_years_numbers_and_content_words() -> None:
     assert not {"bao", "nhieu", "theo"} & set(question.content_terms)
 
 
+def test_an_unaccented_question_is_read_with_its_restored_diacritics() -> None:
+    typed = "Trach nhiem cua co quan bao chi la gi?"
+    # Folded alone, "co", "bao", "chi" look like "có", "bao (nhiêu)", "chỉ"; restored they are content.
+    assert not {"co", "bao", "chi"} & set(analyse(typed).content_terms)
+    read = analyse(typed, accented="Trách nhiệm của cơ quan báo chí là gì?")
+    assert read.content_terms == analyse("Trách nhiệm của cơ quan báo chí là gì?").content_terms
+    assert read.text == typed  # the question itself stays as typed
+    # A reading of other words is ignored.
+    assert analyse(typed, accented="Điều gì khác?").content_terms == analyse(typed).content_terms
+
+
 # ---------------------------------------------------------------- composition and refusal
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
