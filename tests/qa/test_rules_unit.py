@@ -118,3 +118,13 @@ def test_a_kind_of_fact_the_passages_lack_is_refused(service: QAService) -> None
     assert not response.answerable
     # The refusal suggests what the loaded collection can answer, not a fixed example.
     assert "bảo hiểm y tế" not in response.answer
+
+
+def test_a_passage_opening_like_the_question_counts_by_the_weight_of_its_words(service: QAService) -> None:
+    composer = service.composer
+    question = analyse("Sốt xuất huyết được định nghĩa là gì?")
+    # Word for word from the start, after the item number: most of the question's content.
+    assert composer._shared_opening(question, "3. Sốt xuất huyết là bệnh truyền nhiễm cấp tính.") > 0.4
+    # Another opening, or a single shared word, counts nothing.
+    assert composer._shared_opening(question, "Phòng chống sốt xuất huyết là nhiệm vụ chung.") == 0.0
+    assert composer._shared_opening(question, "Sốt cao kéo dài.") == 0.0
