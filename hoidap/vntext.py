@@ -93,7 +93,9 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", strip_format_characters(text))
 
 
-_OLD_STYLE_TONE = re.compile(rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONE_MARKS}])(?!\w)")
+# The tone must end the syllable: in NFD a breve or circumflex may follow it ("hoặc" is o, a, dot
+# below, breve, c), and such a syllable ("hoặc", "khoắn") is closed, its tone already in place.
+_OLD_STYLE_TONE = re.compile(rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONE_MARKS}])(?![\w\u0300-\u036f])")
 
 
 def normalize_tone_placement(text: str) -> str:
@@ -177,6 +179,12 @@ def syllables(text: str, *, keep_case: bool = False) -> list[str]:
     """
     normalised = normalize_text(text)
     return [m.group(0) for m in _WORD.finditer(normalised if keep_case else normalised.lower())]
+
+
+def syllable_matches(normalised: str) -> list[re.Match[str]]:
+    """Where :func:`syllables` finds its syllables and numbers in an already normalised text (case
+    kept), for rewriting them in place."""
+    return list(_WORD.finditer(normalised))
 
 
 _SYLLABLE = re.compile(

@@ -58,7 +58,7 @@ def test_tone_moves_to_the_main_vowel_in_open_syllables(old_style: str, modern: 
     assert normalize_tone_placement(modern) == modern  # idempotent
 
 
-@pytest.mark.parametrize("word", ["hoàng", "quý", "Quý", "khuyến", "hoạch", "thuở", "ngoáy", "khuya"])
+@pytest.mark.parametrize("word", ["hoàng", "quý", "Quý", "khuyến", "hoạch", "thuở", "ngoáy", "khuya", "hoặc", "HOẶC", "khoắn", "hoằng"])
 def test_closed_and_qu_syllables_keep_their_tone(word: str) -> None:
     assert normalize_tone_placement(word) == word
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from hoidap.vntext import fold_diacritics, syllables
+from hoidap.vntext import fold_diacritics, normalize_text, syllable_matches, syllables
 
 # How strongly a bigram estimate is pulled towards the unigram frequency: with few observations of
 # the left word the choice follows overall frequency, with many it follows the context.
@@ -98,10 +99,34 @@ class AccentRestorer:
 
     def restore(self, text: str) -> str:
         """``"den nam 2030 ty le bao phu"`` → ``"đến năm 2030 tỷ lệ bao phủ"`` (lower case)."""
-        typed = syllables(text, keep_case=True)
+        typed = [m.group(0) for m in syllable_matches(normalize_text(text))]
+        return " ".join(self._decode(typed, _boundaries(normalize_text(text))))
+
+    def restore_in_place(self, text: str) -> str:
+        """``text`` as typed (case, punctuation, spacing) with each syllable's accents restored:
+        ``"Luat To tung hanh chinh, dung hay sai?"`` → ``"Luật Tố tụng hành chính, đúng hay sai?"``.
+        What a question typed with diacritics would have been, for reading it the same way."""
+        normalised = normalize_text(text)
+        matches = syllable_matches(normalised)
+        if not matches:
+            return text
+        forms = self._decode([m.group(0) for m in matches], _boundaries(normalised))
+        pieces: list[str] = []
+        last = 0
+        for match, form in zip(matches, forms, strict=True):
+            pieces.append(normalised[last : match.start()])
+            pieces.append(_with_case_of(match.group(0), form))
+            last = match.end()
+        pieces.append(normalised[last:])
+        return "".join(pieces)
+
+    def _decode(self, typed: list[str], boundaries: set[int]) -> list[str]:
+        """The most probable accented form of each typed syllable (lower case). Context does not
+        cross a punctuation mark (``boundaries``: indexes of syllables that follow one): in
+        "… về trọng tai, dung hay sai" the word after the comma says nothing about "tai"."""
         tokens = [fold_diacritics(t).lower() for t in typed]
         if not tokens:
-            return text
+            return []
         lattice = [list(self._unigrams.get(t, {t: 1})) for t in tokens]
         for position in _person_titles(typed):
             lattice[position] = [PERSON_TITLES[tokens[position]]]
@@ -109,20 +134,47 @@ class AccentRestorer:
         best: list[dict[str, tuple[float, str | None]]] = [
             {form: (math.log(self._unigram(form)), None) for form in lattice[0]}
         ]
-        for candidates in lattice[1:]:
+        for position, candidates in enumerate(lattice[1:], start=1):
             column: dict[str, tuple[float, str | None]] = {}
-            for form in candidates:
-                column[form] = max(
-                    (score + math.log(self._bigram(previous, form)), previous)
-                    for previous, (score, _) in best[-1].items()
-                )
+            if position in boundaries:
+                previous, (score, _) = max(best[-1].items(), key=lambda item: item[1][0])
+                for form in candidates:
+                    column[form] = (score + math.log(self._unigram(form)), previous)
+            else:
+                for form in candidates:
+                    column[form] = max(
+                        (score + math.log(self._bigram(previous, form)), previous)
+                        for previous, (score, _) in best[-1].items()
+                    )
             best.append(column)
         form = max(best[-1], key=lambda f: best[-1][f][0])
         restored = [form]
         for position in range(len(best) - 1, 0, -1):
             form = best[position][form][1] or form
             restored.append(form)
-        return " ".join(reversed(restored))
+        return list(reversed(restored))
+
+
+# A mark between two syllables that ends a phrase (comma, full stop, colon, question mark,
+# brackets, dash, quotes).
+_PHRASE_END = re.compile(r"[,.;:!?()\[\]\"“”«»…\n–—-]")
+
+
+def _boundaries(normalised: str) -> set[int]:
+    """Indexes of the syllables of ``normalised`` that follow a phrase-ending mark."""
+    matches = syllable_matches(normalised)
+    return {
+        i for i in range(1, len(matches)) if _PHRASE_END.search(normalised, matches[i - 1].end(), matches[i].start())
+    }
+
+
+def _with_case_of(typed: str, form: str) -> str:
+    """``form`` written in the case ``typed`` was: "Luat" → "Luật", "UBND" stays upper case."""
+    if typed.isupper() and len(typed) > 1:
+        return form.upper()
+    if typed[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
 
 
 def _person_titles(typed: list[str]) -> list[int]:

@@ -104,11 +104,19 @@ def _is_stopword(word: str) -> bool:
     return word.lower() in ACCENTED_STOPWORDS
 
 
-def analyse(question: str) -> Question:
+def analyse(question: str, accented: str | None = None) -> Question:
+    """``accented``: the question with its diacritics restored (same words, same layout), when it
+    was typed without them. Its content words are then told from question words the way an accented
+    question's are ("co quan bao chi" is "cơ quan báo chí": content, not "có … bao … chỉ")."""
     text = normalize_text(question).strip()
     folded = " ".join(fold_diacritics(text).lower().split())
+    reading = text
+    if accented is not None:
+        accented = normalize_text(accented).strip()
+        if fold_diacritics(accented).lower() == fold_diacritics(text).lower():
+            reading = accented
     # "BHYT" counts as "bảo hiểm y tế": the abbreviation itself is dropped after expansion.
-    stripped = _STOP_PHRASES.sub(" ", expand_abbreviations(_VERDICT_TAIL.sub("", text)))
+    stripped = _STOP_PHRASES.sub(" ", expand_abbreviations(_VERDICT_TAIL.sub("", reading)))
     content = tuple(
         fold_diacritics(word) for word in syllables(stripped) if not _is_stopword(word)
     )

@@ -164,7 +164,10 @@ class QAService:
         cleaned = self.validate_question(question)
         # Everyday words get the documents' wording appended ("thuốc nam" → "y học cổ truyền").
         expanded = expand_colloquial(cleaned)
-        analysed = analyse(expanded)
+        # Typed without diacritics, the question is read with them restored: "co quan bao chi" keeps
+        # "cơ quan báo chí" as content instead of dropping "có", "bao", "chỉ" as question words.
+        accented = self.index.accents.restore_in_place(expanded) if is_unaccented(expanded) else None
+        analysed = analyse(expanded, accented=accented)
         pool = max(top_k, 8)
         # A longer list than the answer needs, for the named-document retry below (cheap: the
         # fusion already scored every candidate).

@@ -151,6 +151,23 @@ def test_a_title_before_a_capitalised_name_is_a_person_title() -> None:
     assert _person_titles(["Ho", "Chi", "Minh"]) == []  # part of a name
 
 
+def test_restored_in_place_keeps_case_punctuation_and_codes() -> None:
+    restorer = AccentRestorer.build(["luật tố tụng hành chính", "chỉ được sử dụng", "ủy ban nhân dân"])
+    assert (
+        restorer.restore_in_place("Luat To tung hanh chinh duoc su dung, UBND 72-NQ/TW?")
+        == "Luật Tố tụng hành chính được sử dụng, UBND 72-NQ/TW?"
+    )
+    assert restorer.restore_in_place("") == ""
+
+
+def test_context_does_not_cross_a_punctuation_mark() -> None:
+    # After "trọng" the corpus has "tài"; "tải" is what precedes "đúng" in it. Across the comma
+    # "dung" says nothing about "tai".
+    corpus = ["trọng tài viên"] * 30 + ["trọng tải đúng quy định"] * 2 + ["về trọng tài"] * 5
+    restorer = AccentRestorer.build(corpus)
+    assert restorer.restore("ve trong tai, dung") == "về trọng tài đúng"
+
+
 def test_words_the_corpus_never_uses_stay_as_typed(restorer: AccentRestorer) -> None:
     assert restorer.restore("zzz qwx") == "zzz qwx"
     assert restorer.coverage("zzz qwx") == 0.0

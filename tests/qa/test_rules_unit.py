@@ -52,6 +52,17 @@ def test_analysis_keeps_years_numbers_and_content_words() -> None:
     assert not {"bao", "nhieu", "theo"} & set(question.content_terms)
 
 
+def test_an_unaccented_question_is_read_with_its_restored_diacritics() -> None:
+    typed = "Trach nhiem cua co quan bao chi la gi?"
+    # Folded alone, "co", "bao", "chi" look like "có", "bao (nhiêu)", "chỉ"; restored they are content.
+    assert not {"co", "bao", "chi"} & set(analyse(typed).content_terms)
+    read = analyse(typed, accented="Trách nhiệm của cơ quan báo chí là gì?")
+    assert read.content_terms == analyse("Trách nhiệm của cơ quan báo chí là gì?").content_terms
+    assert read.text == typed  # the question itself stays as typed
+    # A reading of other words is ignored.
+    assert analyse(typed, accented="Điều gì khác?").content_terms == analyse(typed).content_terms
+
+
 # ---------------------------------------------------------------- composition and refusal
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
@@ -107,3 +118,13 @@ def test_a_kind_of_fact_the_passages_lack_is_refused(service: QAService) -> None
     assert not response.answerable
     # The refusal suggests what the loaded collection can answer, not a fixed example.
     assert "bảo hiểm y tế" not in response.answer
+
+
+def test_a_passage_opening_like_the_question_counts_by_the_weight_of_its_words(service: QAService) -> None:
+    composer = service.composer
+    question = analyse("Sốt xuất huyết được định nghĩa là gì?")
+    # Word for word from the start, after the item number: most of the question's content.
+    assert composer._shared_opening(question, "3. Sốt xuất huyết là bệnh truyền nhiễm cấp tính.") > 0.4
+    # Another opening, or a single shared word, counts nothing.
+    assert composer._shared_opening(question, "Phòng chống sốt xuất huyết là nhiệm vụ chung.") == 0.0
+    assert composer._shared_opening(question, "Sốt cao kéo dài.") == 0.0
