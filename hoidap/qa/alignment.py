@@ -637,10 +637,11 @@ def _set_kind(name: str) -> str:
 
 
 def _figure(text: Text, i: int, contrasts: Contrasts, kind: str) -> str:
-    """The figure as written, with its unit word ("78 tuổi", "90%")."""
+    """The figure as written, with its unit word ("78 tuổi", "90%", "02 năm")."""
     tokens = text.tokens
     with_unit = kind == "value" and i + 1 < len(tokens) and (
-        tokens[i + 1].key == "%" or tokens[i + 1].key not in contrasts.filler and not tokens[i + 1].is_number
+        tokens[i + 1].key == "%" or tokens[i + 1].key in _COUNTED
+        or tokens[i + 1].key not in contrasts.filler and not tokens[i + 1].is_number
     )
     return text.span(i, i + 2 if with_unit else i + 1)
 

@@ -67,6 +67,14 @@ _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(*]?[A-ZĐÀ-Ỹ0-9a-zđ+\-])")
 _MARKER_ONLY = re.compile(r"^\W*(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,4})[.)]?\W*$")
 _ITEM = re.compile(r"^\s*(?:[-+•*]|\(?[a-zđ0-9]{1,3}[.)])\s")
+# The numbering of a section path ("Điều 40. … › khoản 1–5 › điểm a", "I. … › 2. …"): where the
+# passage sits, not a figure it states ("khoản 1–5" must not vouch for a claim's "05 năm").
+_MARKER = r"(?:\d+[a-zđ]?|[IVXLC]+|[a-zđ])"
+_SECTION_NUMBERING = re.compile(
+    rf"(?:^|(?<=›))(\s*)(?:(?:Phần|Chương|Mục|Tiểu mục|Điều|khoản|điểm)\s+{_MARKER}(?:\s*[–-]\s*{_MARKER})?[.)]?"
+    rf"|(?:\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])[.)])(?=\s|$)",
+    re.IGNORECASE,
+)
 
 
 class ClaimPassage(BaseModel):
@@ -238,7 +246,8 @@ class ClaimChecker:
             base = document.text.find(hit.text)
             if base < 0:
                 continue
-            heading = " ".join(filter(None, [hit.title or "", hit.doc_number or "", hit.section]))
+            section = _SECTION_NUMBERING.sub(r"\1", hit.section)
+            heading = " ".join(filter(None, [hit.title or "", hit.doc_number or "", section]))
             lead_in = ""
             for line in _LINE.finditer(hit.text):
                 body = line.group(0)

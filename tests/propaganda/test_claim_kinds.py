@@ -1,0 +1,47 @@
+"""Kinds of difference the claim checker reads on whole passages, on a made-up law (no index: the
+passages a search would return are given as they are)."""
+
+from __future__ import annotations
+
+from hoidap.domain import Document, DocumentMetadata
+from hoidap.qa.schemas import SearchHit
+from hoidap.qa.verify import ClaimChecker
+
+# A made-up law: each entry is one passage (a chunk) with its section path.
+PASSAGES = [
+    (
+        "Điều 12. Thời hạn lưu giữ hồ sơ › khoản 1–5",
+        "3. Hồ sơ học bạ của học viên được lưu giữ tại thư viện trường trong thời hạn 03 năm kể từ ngày tốt nghiệp.",
+    ),
+    (
+        "Điều 20. Lệ phí thư viện",
+        "2. Lệ phí thư viện do Hiệu trưởng quyết định. Trường hợp học viên học theo hình thức từ xa, lệ phí thư viện"
+        " do Giám đốc trung tâm học liệu quyết định.",
+    ),
+]
+
+
+def _checker() -> tuple[ClaimChecker, list[SearchHit]]:
+    text = "LUẬT THƯ VIỆN TRƯỜNG HỌC\n\n" + "\n\n".join(body for _, body in PASSAGES) + "\n"
+    document = Document(
+        doc_id="luat-thu-vien", source="luat_thu_vien.txt", content_hash="x", text=text,
+        metadata=DocumentMetadata(doc_type="Luật"),
+    )
+    hits = [
+        SearchHit(doc_id=document.doc_id, source=document.source, title="Luật Thư viện trường học", section=section,
+                  quote=body, text=body, score=1.0)
+        for section, body in PASSAGES
+    ]
+    return ClaimChecker({document.doc_id: document}, lambda query, k: hits), hits
+
+
+def test_a_section_number_is_no_figure_of_the_passage() -> None:
+    # "khoản 1–5" in the section path must not vouch for the claim's "05 năm"
+    checker, _ = _checker()
+    result = checker.check(
+        "Hồ sơ học bạ của học viên được lưu giữ tại thư viện trường trong thời hạn 05 năm kể từ ngày tốt nghiệp."
+    )
+    assert result.verdict == "contradicted" and result.mismatches == ["value"]
+    assert result.stated and "03 năm" in result.stated
+    same = checker.check("Hồ sơ học bạ của học viên được lưu giữ tại thư viện trường trong thời hạn 3 năm kể từ ngày tốt nghiệp.")
+    assert same.verdict == "supported"
