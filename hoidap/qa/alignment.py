@@ -250,9 +250,10 @@ class Aligner:
             for w in p
             if w not in c.accent_required
         }
-        self._polar_keys = {
-            fold_diacritics(w) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group for w in p
-        }
+        # whole phrases: "trưởng" is no "mọi trường hợp", "hiệu" no "có hiệu lực"
+        self._polar_phrases = _longest_first_folded(
+            tuple(fold_diacritics(w) for w in p) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group
+        )
 
     def weight(self, key: str) -> float:
         return self.weights.get(key, self.unknown_weight)
@@ -356,7 +357,7 @@ class Aligner:
             return False
         claim_words = [k for k in mine if k[0] not in "#@§%" and k not in self.contrasts.filler]
         unit_words = [k for k in theirs if k[0] not in "#@§%" and k not in self.contrasts.filler]
-        if set(claim_words + unit_words) & self._polar_keys:
+        if _occurrences(mine, self._polar_phrases) or _occurrences(theirs, self._polar_phrases):
             return False  # "Không được phép" for "Cấm": polarity and modality are compared on their own
         # Most of the words on each side are the side's own ("luật quốc tế" for "pháp luật Việt
         # Nam": "luật" is shared, the rest is not); one shared word does not make it a paraphrase.
@@ -593,6 +594,10 @@ class Aligner:
     def _add(result: Alignment, difference: Difference) -> None:
         if not any(d.kind == difference.kind and d.claimed == difference.claimed for d in result.differences):
             result.differences.append(difference)
+
+
+def _longest_first_folded(phrases) -> tuple[Phrase, ...]:  # type: ignore[no-untyped-def]
+    return tuple(sorted(set(phrases), key=len, reverse=True))
 
 
 def _names_a_law(tokens: tuple[Token, ...], i: int) -> bool:

@@ -49,3 +49,11 @@ def test_unaccented_claims_align_like_accented_ones() -> None:
     assert differences("chu tich uy ban nhan dan cap huyen ra quyet dinh", "Chủ tịch Ủy ban nhân dân cấp xã ra quyết định") == [
         "level"
     ]
+
+
+def test_a_swapped_title_is_read_even_when_one_syllable_is_a_scope_word() -> None:
+    # "trưởng" folds like the "trường" of "mọi trường hợp": only whole phrases are polarity or scope
+    assert differences(
+        "Hồ sơ do Hiệu trưởng ký và gửi về sở",
+        "Hồ sơ do Giám đốc ký và gửi về sở",
+    ) == ["wording"]

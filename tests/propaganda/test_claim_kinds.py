@@ -15,8 +15,8 @@ PASSAGES = [
     ),
     (
         "Điều 20. Lệ phí thư viện",
-        "2. Lệ phí thư viện do Hiệu trưởng quyết định. Trường hợp học viên học theo hình thức từ xa, lệ phí thư viện"
-        " do Giám đốc trung tâm học liệu quyết định.",
+        "2. Lệ phí thư viện do Phòng đào tạo quyết định. Trường hợp học viên học theo hình thức từ xa, lệ phí thư viện"
+        " do Giám đốc quyết định.",
     ),
 ]
 
@@ -45,3 +45,18 @@ def test_a_section_number_is_no_figure_of_the_passage() -> None:
     assert result.stated and "03 năm" in result.stated
     same = checker.check("Hồ sơ học bạ của học viên được lưu giữ tại thư viện trường trong thời hạn 3 năm kể từ ngày tốt nghiệp.")
     assert same.verdict == "supported"
+
+
+def test_a_line_of_two_sentences_says_what_its_closest_sentence_says() -> None:
+    # every word of the claim is somewhere in the line, but the sentence about distance learning
+    # names another decision-maker
+    checker, _ = _checker()
+    result = checker.check(
+        "Trường hợp học viên học theo hình thức từ xa, lệ phí thư viện do Phòng đào tạo quyết định."
+    )
+    assert result.verdict == "contradicted"
+    assert result.passages[0].quote.startswith("Trường hợp học viên học theo hình thức từ xa")
+    assert checker.check("Lệ phí thư viện do Phòng đào tạo quyết định.").verdict == "supported"
+    assert checker.check(
+        "Trường hợp học viên học theo hình thức từ xa, lệ phí thư viện do Giám đốc quyết định."
+    ).verdict == "supported"
