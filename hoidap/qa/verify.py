@@ -31,7 +31,7 @@ from hoidap.vntext import DOC_NUMBER_PATTERN, expand_abbreviations, fold_diacrit
 Verdict = Literal["supported", "contradicted", "not_found"]
 Mismatch = Literal[
     "value", "year", "doc_number", "actor", "date", "level", "wording", "negation", "modality", "scope",
-    "exception",
+    "exception", "statement",
 ]
 Search = Callable[[str, int], Sequence[SearchHit]]
 
@@ -58,6 +58,7 @@ _MISMATCH_WORDS = {
     "modality": "bắt buộc / cho phép",
     "scope": "phạm vi",
     "exception": "ngoại lệ",
+    "statement": "nội dung",
 }
 # "BHYT (bảo hiểm y tế)" as expand_abbreviations writes it: keep the words the documents use.
 _ABBREVIATION_SPELLED = re.compile(r"\b([A-ZĐ]{2,})\s*\(([^()]+)\)")
@@ -190,7 +191,14 @@ class ClaimChecker:
             return self._contradicted(written, contradicting)
         if supporting:
             return self._supported(written, supporting)
+        if _states_otherwise(scored[0]) and self._all_known(claim_text):
+            return self._contradicted(written, [_Scored(scored[0].unit, _otherwise(scored[0].alignment))])
         return self._not_found(written, scored)
+
+    def _all_known(self, claim: Text) -> bool:
+        """Every content word of the claim occurs somewhere in the collection: a claim bringing in
+        what the documents never name ("niềng răng", "bể bơi") is about something else."""
+        return all(k in self.aligner.weights for k in self.aligner.content(claim))
 
     # ---------- verdicts ----------
     def _supported(self, claim: str, supporting: list[_Scored]) -> ClaimCheck:
@@ -301,6 +309,18 @@ def _read_by_sentence(scored: list[_Scored]) -> list[_Scored]:
     return out
 
 
+def _states_otherwise(best: _Scored) -> bool:
+    """The passage most about the claim is about the same thing (as relevant as a contradicting
+    one must be), carries every figure of the claim, and does not say what the claim says: it
+    states something else about it ("Cơ sở … do cá nhân, tổ chức … thành lập" for "Cơ sở … do cơ
+    quan nhà nước thành lập"). A claim figure the passage lacks makes it another target: not found."""
+    return best.relevance >= CONTRADICT_RELEVANCE and not best.alignment.unmatched_numbers
+
+
+def _otherwise(alignment: Alignment) -> Alignment:
+    return Alignment(alignment.coverage, alignment.pairs, [Difference("statement", "", "")], [])
+
+
 def _outweighs(contra: _Scored, supporting: list[_Scored]) -> bool:
     """The contradicting unit is more about the claim than any supporting one, or as much and a
     part of it (a sentence stating "Hội đồng trọng tài" inside a paragraph whose other sentence
@@ -409,6 +429,8 @@ def _quote_line(passage: ClaimPassage) -> str:
 
 
 def _explain(difference: Difference) -> str:
+    if difference.kind == "statement":
+        return "văn bản nói về điều này nhưng không nêu như nhận định"
     if difference.kind == "exception":
         return f"văn bản có ngoại lệ «{difference.stated}…» mà nhận định bỏ qua"
     if difference.kind in {"negation", "modality", "scope"}:

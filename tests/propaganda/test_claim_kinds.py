@@ -18,6 +18,11 @@ PASSAGES = [
         "2. Lệ phí thư viện do Phòng đào tạo quyết định. Trường hợp học viên học theo hình thức từ xa, lệ phí thư viện"
         " do Giám đốc quyết định.",
     ),
+    (
+        "Điều 25. Thư viện tư nhân",
+        "1. Thư viện tư nhân phục vụ cộng đồng do cá nhân, hội, câu lạc bộ đọc sách thành lập.",
+    ),
+    ("Điều 30. Quản lý nhà nước", "Cơ quan nhà nước có thẩm quyền kiểm tra hoạt động của thư viện."),
 ]
 
 
@@ -60,3 +65,12 @@ def test_a_line_of_two_sentences_says_what_its_closest_sentence_says() -> None:
     assert checker.check(
         "Trường hợp học viên học theo hình thức từ xa, lệ phí thư viện do Giám đốc quyết định."
     ).verdict == "supported"
+
+
+def test_a_passage_about_the_same_thing_that_states_otherwise_contradicts() -> None:
+    checker, _ = _checker()
+    result = checker.check("Thư viện tư nhân phục vụ cộng đồng là do cơ quan nhà nước thành lập.")
+    assert result.verdict == "contradicted" and result.mismatches == ["statement"]
+    assert result.passages[0].quote.startswith("1. Thư viện tư nhân phục vụ cộng đồng do cá nhân")
+    # a claim bringing in what the collection never names is about something else
+    assert checker.check("Thư viện tư nhân phục vụ cộng đồng do hội đua thuyền rồng thành lập.").verdict == "not_found"
