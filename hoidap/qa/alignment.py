@@ -250,6 +250,14 @@ class Aligner:
             for w in p
             if w not in c.accent_required
         }
+        # Phrases of three syllables or more are unambiguous without accents ("moi truong hop" is
+        # "mọi trường hợp" even where accent restoration wrote "môi trường hợp").
+        self._respell_phrases = {
+            tuple(fold_diacritics(w) for w in p): p
+            for group in (c.negators, c.obligation, c.permission, c.scope, c.negated_obligations, c.exception_echoes)
+            for p in group
+            if len(p) >= 3 and not set(p) & c.accent_required
+        }
         # whole phrases: "trưởng" is no "mọi trường hợp", "hiệu" no "có hiệu lực"
         self._polar_phrases = _longest_first_folded(
             tuple(fold_diacritics(w) for w in p) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group
@@ -502,6 +510,15 @@ class Aligner:
             if word and word == token.key:
                 word = self._respell.get(word, word)
             out.append(word)
+        typed_bare = [
+            not t.is_number and fold_diacritics(claim.raw[t.start : t.end]).lower() == claim.raw[t.start : t.end].lower()
+            for t in claim.tokens
+        ]
+        if any(typed_bare):
+            keys = claim.keys
+            for i, folded in _occurrences(keys, tuple(self._respell_phrases)):
+                if all(typed_bare[i : i + len(folded)]):
+                    out[i : i + len(folded)] = self._respell_phrases[folded]
         return out
 
     def _exceptions(self, words: list[str], start: int = 0, stop: int | None = None) -> list[int]:

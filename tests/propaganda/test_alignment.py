@@ -57,3 +57,12 @@ def test_a_swapped_title_is_read_even_when_one_syllable_is_a_scope_word() -> Non
         "Hồ sơ do Hiệu trưởng ký và gửi về sở",
         "Hồ sơ do Giám đốc ký và gửi về sở",
     ) == ["wording"]
+
+
+def test_an_unaccented_scope_phrase_is_read_even_when_restoration_misspells_it() -> None:
+    # accent restoration may write "môi trường hợp"; three folded syllables are still "mọi trường hợp"
+    claim = Text.of("trong moi truong hop, le phi do truong khoa quyet dinh").with_accents(
+        "trong môi trường hợp, lệ phí do trưởng khoa quyết định"
+    )
+    passage = Text.of("Trường hợp học từ xa, lệ phí do trưởng khoa quyết định.")
+    assert [d.kind for d in aligner.align(claim, passage).differences] == ["scope"]
