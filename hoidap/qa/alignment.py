@@ -351,31 +351,40 @@ class Aligner:
         self, mine: list[str], theirs: list[str], known: set[str], claim_keys: set[str], opcodes: list, n: int
     ) -> bool:
         """A few words of the claim put where the passage, word for word around them, has others:
-        "Bộ luật hình sự" for "Bộ luật dân sự", "dưới mức cho phép" for "vượt mức cho phép"."""
-        if len(mine) > 4 or len(theirs) > 4:
-            return False
-        # word for word around it: two equal words on each side, or four after it at the start
+        "Bộ luật hình sự" for "Bộ luật dân sự", "dưới mức cho phép" for "vượt mức cho phép"; or a
+        longer phrase (a subject, an actor) in a sentence that otherwise matches word for word."""
         before = opcodes[n - 1] if n > 0 else None
         after = opcodes[n + 1] if n + 1 < len(opcodes) else None
-        if after is None or after[0] != "equal" or after[2] - after[1] < (2 if before else 4):
-            return False
-        if before is not None and (
-            before[0] != "equal" or before[2] - before[1] + after[2] - after[1] < 4 or before[2] - before[1] < 1
-        ):
-            return False
+        longest = max(len(mine), len(theirs))
+        equal_before = before[2] - before[1] if before is not None and before[0] == "equal" else 0
+        equal_after = after[2] - after[1] if after is not None and after[0] == "equal" else 0
         claim_words = [k for k in mine if k[0] not in "#@§%" and k not in self.contrasts.filler]
         unit_words = [k for k in theirs if k[0] not in "#@§%" and k not in self.contrasts.filler]
         if _occurrences(mine, self._polar_phrases) or _occurrences(theirs, self._polar_phrases):
             return False  # "Không được phép" for "Cấm": polarity and modality are compared on their own
+        if not claim_words or not unit_words:
+            return False
+        if longest > 4:
+            # the rest of the sentence, on both sides of the phrase, is the passage's word for word
+            # (three times as long as the phrase), and the two phrases share next to no word
+            if longest > 8 or (before is not None and not equal_before) or (after is not None and not equal_after):
+                return False
+            shared = set(claim_words) & set(unit_words)
+            return equal_before + equal_after >= 3 * longest and 3 * len(shared) <= min(len(claim_words), len(unit_words))
+        # word for word around it: two equal words on each side, or four after it at the start, or
+        # six before it at the end ("… theo quy định của Bộ luật hình sự" for "… dân sự")
+        if after is None:
+            if equal_before < 6:
+                return False
+        elif after[0] != "equal" or equal_after < (2 if before else 4):
+            return False
+        elif before is not None and (before[0] != "equal" or equal_before + equal_after < 4 or equal_before < 1):
+            return False
         # Most of the words on each side are the side's own ("luật quốc tế" for "pháp luật Việt
         # Nam": "luật" is shared, the rest is not); one shared word does not make it a paraphrase.
         claim_own = [k for k in claim_words if k not in known]
         unit_own = [k for k in unit_words if k not in claim_keys]
-        return (
-            bool(claim_words) and bool(unit_words)
-            and 2 * len(claim_own) > len(claim_words)
-            and 2 * len(unit_own) > len(unit_words)
-        )
+        return 2 * len(claim_own) > len(claim_words) and 2 * len(unit_own) > len(unit_words)
 
     def _numbers(
         self, claim: Text, unit: Text, known: set[str], result: Alignment, context: Text | None = None

@@ -66,3 +66,23 @@ def test_an_unaccented_scope_phrase_is_read_even_when_restoration_misspells_it()
     )
     passage = Text.of("Trường hợp học từ xa, lệ phí do trưởng khoa quyết định.")
     assert [d.kind for d in aligner.align(claim, passage).differences] == ["scope"]
+
+
+def test_a_changed_subject_in_a_sentence_otherwise_word_for_word() -> None:
+    passage = (
+        "Ngân sách địa phương là nguồn kinh phí để mua sách, báo, tài liệu và trang thiết bị cho các phòng đọc"
+        " của thư viện trường học trên địa bàn huyện."
+    )
+    changed = (
+        "Quỹ khuyến học của dòng họ là nguồn kinh phí để mua sách, báo, tài liệu và trang thiết bị cho các phòng"
+        " đọc của thư viện trường học trên địa bàn huyện."
+    )
+    assert differences(changed, passage) == ["wording"]
+    assert differences("Kinh phí để mua sách, báo, tài liệu cho các phòng đọc của thư viện trường học", passage) == []
+
+
+def test_a_changed_last_phrase_after_six_words_the_same() -> None:
+    assert differences(
+        "Người vi phạm bị xử lý theo quy định của Luật Đất đai",
+        "Người vi phạm bị xử lý theo quy định của Luật Nhà ở",
+    ) == ["wording"]
