@@ -191,6 +191,7 @@ class Alignment:
     pairs: float = 1.0  # share of the claim's adjacent content-word pairs found adjacent in the unit
     differences: list[Difference] = field(default_factory=list)
     unmatched_numbers: list[str] = field(default_factory=list)  # claim figures the unit does not carry
+    unnamed_bodies: list[str] = field(default_factory=list)  # bodies the claim names, the unit and its context do not
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,8 @@ class Aligner:
             for w in p
             if w not in c.accent_required
         }
+        self._last_words: tuple[Text | None, list[str]] = (None, [])
+        self._last_content: tuple[Text | None, list[str]] = (None, [])
         # Phrases of three syllables or more are unambiguous without accents ("moi truong hop" is
         # "mọi trường hợp" even where accent restoration wrote "môi trường hợp").
         self._respell_phrases = {
@@ -267,8 +270,28 @@ class Aligner:
         return self.weights.get(key, self.unknown_weight)
 
     def content(self, claim: Text) -> list[str]:
-        """The claim's content syllables (neither filler nor numbers)."""
-        return [t.key for t in claim.tokens if not t.is_number and t.key not in self.contrasts.filler and t.key != "%"]
+        """The claim's content syllables (neither filler, numbers, nor the negation, obligation and
+        permission words, which are compared on their own: "không bắt buộc phải có" says what "có
+        thể có" says)."""
+        last = self._last_content
+        if last[0] is claim:
+            return last[1]
+        modal = self._modal_positions(self.claim_words(claim))
+        content = [
+            t.key for i, t in enumerate(claim.tokens)
+            if not t.is_number and t.key not in self.contrasts.filler and t.key != "%" and i not in modal
+        ]
+        self._last_content = (claim, content)
+        return content
+
+    def _modal_positions(self, words: list[str]) -> set[int]:
+        c = self.contrasts
+        kept = {k for i, p in _occurrences(words, c.not_negations) for k in range(i, i + len(p))}
+        found: set[int] = set()
+        for group in (c.negated_obligations, c.negators, c.obligation, c.permission):
+            for i, phrase in _occurrences(words, group):
+                found |= set(range(i, i + len(phrase)))
+        return found - kept
 
     def align(self, claim: Text, unit: Text, context: Text | None = None) -> Alignment:
         unit_keys = unit.keys
@@ -286,6 +309,7 @@ class Aligner:
             self._bound_to_numbers(claim, context, result)
         self._one_change_at_a_time(result)
         self._bodies_anywhere(claim, unit, known, result)
+        self._unnamed_bodies(claim, unit, context, result)
         window = self._window(unit, blocks)
         self._polarity(claim, unit, blocks, result, context)
         self._exception(claim, unit, blocks, result)
@@ -300,14 +324,15 @@ class Aligner:
     def _pairs(self, claim: Text, unit: Text, context: Text | None) -> float:
         """Adjacent word pairs of the claim (fillers skipped) found as adjacent words in the unit:
         words scattered over a long passage ("cấp", "thẻ", "miễn phí") are not a match."""
-        def pairs_of(keys: list[str]) -> set[tuple[str, str]]:
-            words = [k for k in keys if k[0] not in "#@§%" and k not in self.contrasts.filler]
+        def pairs_of(keys: list[str], accented: list[str]) -> set[tuple[str, str]]:
+            modal = self._modal_positions(accented)
+            words = [k for i, k in enumerate(keys) if k[0] not in "#@§%" and k not in self.contrasts.filler and i not in modal]
             return set(zip(words, words[1:], strict=False))
 
-        mine = pairs_of(claim.keys)
+        mine = pairs_of(claim.keys, self.claim_words(claim))
         if not mine:
             return 1.0
-        theirs = pairs_of(unit.keys) | (pairs_of(context.keys) if context else set())
+        theirs = pairs_of(unit.keys, unit.accented) | (pairs_of(context.keys, context.accented) if context else set())
         return len(mine & theirs) / len(mine)
 
     # ---------- substitutions read from the alignment ----------
@@ -493,6 +518,18 @@ class Aligner:
                 self._add(result, Difference("actor", " ".join(sorted(mine)[0]), _find_text(unit, stated)))
                 return
 
+    def _unnamed_bodies(self, claim: Text, unit: Text, context: Text | None, result: Alignment) -> None:
+        """Who does it is part of what a passage states: a passage that does not name the body the
+        claim names ("Viện kiểm sát nhân dân có trách nhiệm …" against a duty listed under "Quyền
+        và nghĩa vụ của Trung tâm trọng tài") does not say it."""
+        theirs = [unit.keys, context.keys if context is not None else []]
+        for contrast in self.contrasts.sets:
+            if not contrast.anywhere:
+                continue
+            for i, phrase in _occurrences(claim.keys, contrast.phrases):
+                if not any(_contains_phrase(words, phrase) for words in theirs):
+                    result.unnamed_bodies.append(claim.span(i, i + len(phrase)))
+
     # ---------- polarity, modality, scope in the aligned part ----------
     @staticmethod
     def _window(unit: Text, blocks: list) -> tuple[int, int]:
@@ -513,6 +550,14 @@ class Aligner:
         """The words the vocabularies are read on: accented, or — for a word left without accents
         (an unaccented claim whose restoration missed it) — its accented spelling in the
         vocabularies when that is unambiguous ("khong" → "không"; never "cam" → "cấm")."""
+        # one claim is aligned to dozens of units in a row: read it once
+        last = self._last_words  # one tuple, read and written whole: safe across threads
+        if last[0] is not claim:
+            last = (claim, self._read_claim_words(claim))
+            self._last_words = last
+        return last[1]
+
+    def _read_claim_words(self, claim: Text) -> list[str]:
         out = []
         for token in claim.tokens:
             word = token.accented

@@ -126,7 +126,9 @@ class _Scored:
     @property
     def supports(self) -> bool:
         a = self.alignment
-        return self.relevance >= SUPPORT_RELEVANCE and not a.differences and not a.unmatched_numbers
+        return (
+            self.relevance >= SUPPORT_RELEVANCE and not a.differences and not a.unmatched_numbers and not a.unnamed_bodies
+        )
 
 
 class ClaimChecker:

@@ -86,3 +86,27 @@ def test_a_changed_last_phrase_after_six_words_the_same() -> None:
         "Người vi phạm bị xử lý theo quy định của Luật Đất đai",
         "Người vi phạm bị xử lý theo quy định của Luật Nhà ở",
     ) == ["wording"]
+
+
+def test_negation_and_permission_words_are_compared_not_counted_as_missing_content() -> None:
+    # "không bắt buộc phải có" says what "có thể có" says: the claim's content is all there
+    result = aligner.align(
+        Text.of("Thư viện không bắt buộc phải có phòng đọc riêng"),
+        Text.of("Thư viện có thể có phòng đọc riêng cho học sinh tiểu học."),
+    )
+    assert result.coverage == 1.0 and result.pairs == 1.0 and not result.differences
+
+
+def test_a_body_the_passage_does_not_name() -> None:
+    result = aligner.align(
+        Text.of("Bộ Tài chính tổ chức bồi dưỡng nghiệp vụ cho thủ thư"),
+        Text.of("5. Tổ chức bồi dưỡng nghiệp vụ cho thủ thư."),
+        Text.of("Quyền và nghĩa vụ của Hội thư viện"),
+    )
+    assert result.unnamed_bodies == ["Bộ Tài chính"]
+    named = aligner.align(
+        Text.of("Bộ Tài chính tổ chức bồi dưỡng nghiệp vụ cho thủ thư"),
+        Text.of("5. Tổ chức bồi dưỡng nghiệp vụ cho thủ thư."),
+        Text.of("Trách nhiệm của Bộ Tài chính"),
+    )
+    assert named.unnamed_bodies == []

@@ -74,3 +74,10 @@ def test_a_passage_about_the_same_thing_that_states_otherwise_contradicts() -> N
     assert result.passages[0].quote.startswith("1. Thư viện tư nhân phục vụ cộng đồng do cá nhân")
     # a claim bringing in what the collection never names is about something else
     assert checker.check("Thư viện tư nhân phục vụ cộng đồng do hội đua thuyền rồng thành lập.").verdict == "not_found"
+
+
+def test_a_duty_of_another_body_is_not_the_claimed_body_s() -> None:
+    checker, _ = _checker()
+    result = checker.check("Bộ Tài chính có trách nhiệm kiểm tra hoạt động của thư viện.")
+    assert result.verdict != "supported"
+    assert checker.check("Cơ quan nhà nước có thẩm quyền kiểm tra hoạt động của thư viện.").verdict == "supported"
