@@ -39,6 +39,7 @@ _TOKEN = re.compile(
     r"|(?P<word>[^\W\d_]+)",
     re.IGNORECASE,
 )
+_SELF_REFERENCE = "nay"  # "Luật này", "Nghị quyết này": the document the passage belongs to
 _ROMAN = re.compile(r"^[IVX]{1,4}$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _ROMAN_AFTER = frozenset({"quy", "khoa", "thu", "ky", "chuong", "phan", "muc"})
@@ -302,7 +303,7 @@ class Aligner:
         result = Alignment(coverage, self._pairs(claim, unit, context))
         matcher = SequenceMatcher(None, claim.keys, unit_keys, autojunk=False)
         blocks = [b for b in matcher.get_matching_blocks() if b.size]
-        self._substitutions(claim, unit, matcher, known, result)
+        self._substitutions(claim, unit, matcher, known, result, context.keys if context is not None else [])
         self._numbers(claim, unit, known, result, context)
         self._bound_to_numbers(claim, unit, result)
         if context is not None:
@@ -336,7 +337,10 @@ class Aligner:
         return len(mine & theirs) / len(mine)
 
     # ---------- substitutions read from the alignment ----------
-    def _substitutions(self, claim: Text, unit: Text, matcher: SequenceMatcher, known: set[str], result: Alignment) -> None:
+    def _substitutions(
+        self, claim: Text, unit: Text, matcher: SequenceMatcher, known: set[str], result: Alignment,
+        context_keys: list[str],
+    ) -> None:
         ckeys, ukeys = claim.keys, unit.keys
         opcodes = matcher.get_opcodes()
         for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
@@ -369,11 +373,12 @@ class Aligner:
                     self._add(result, Difference(_set_kind(contrast.name), claim.span(i, i + len(mp)), unit.span(j, j + len(tp))))
                     break
             else:
-                if self._swapped_words(ckeys[i1:i2], ukeys[j1:j2], set(ukeys), set(ckeys), opcodes, n):
+                if self._swapped_words(ckeys[i1:i2], ukeys[j1:j2], set(ukeys), set(ckeys), opcodes, n, context_keys):
                     self._add(result, Difference("wording", claim.span(i1, i2), unit.span(j1, j2)))
 
     def _swapped_words(
-        self, mine: list[str], theirs: list[str], known: set[str], claim_keys: set[str], opcodes: list, n: int
+        self, mine: list[str], theirs: list[str], known: set[str], claim_keys: set[str], opcodes: list, n: int,
+        context_keys: list[str],
     ) -> bool:
         """A few words of the claim put where the passage, word for word around them, has others:
         "Bộ luật hình sự" for "Bộ luật dân sự", "dưới mức cho phép" for "vượt mức cho phép"; or a
@@ -387,8 +392,15 @@ class Aligner:
         unit_words = [k for k in theirs if k[0] not in "#@§%" and k not in self.contrasts.filler]
         if _occurrences(mine, self._polar_phrases) or _occurrences(theirs, self._polar_phrases):
             return False  # "Không được phép" for "Cấm": polarity and modality are compared on their own
-        if not claim_words or not unit_words:
+        if not claim_words:
             return False
+        if not unit_words:
+            # "… của Luật này": the passage names its own document, whose title (in the context)
+            # must then hold the claim's name for it ("Luật Tố tụng hành chính" is another law)
+            return (
+                theirs == [_SELF_REFERENCE] and after is None and equal_before >= 6
+                and not _contains_phrase(context_keys, tuple(mine))
+            )
         if longest > 4:
             # the rest of the sentence, on both sides of the phrase, is the passage's word for word
             # (three times as long as the phrase), and the two phrases share next to no word

@@ -110,3 +110,16 @@ def test_a_body_the_passage_does_not_name() -> None:
         Text.of("Trách nhiệm của Bộ Tài chính"),
     )
     assert named.unnamed_bodies == []
+
+
+def test_another_law_named_where_the_passage_says_this_law() -> None:
+    passage = Text.of("Thủ thư là người được cấp chứng chỉ hành nghề để làm việc trong thư viện theo quy định của Luật này.")
+    context = Text.of("Luật Thư viện Điều 3. Giải thích từ ngữ")
+
+    def kinds(claim: str) -> list[str]:
+        return [d.kind for d in aligner.align(Text.of(claim), passage, context).differences]
+
+    other = "Thủ thư là người được cấp chứng chỉ hành nghề để làm việc trong thư viện theo quy định của Luật Viên chức."
+    same = "Thủ thư là người được cấp chứng chỉ hành nghề để làm việc trong thư viện theo quy định của Luật Thư viện."
+    assert kinds(other) == ["wording"]
+    assert kinds(same) == []
