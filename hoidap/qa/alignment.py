@@ -320,6 +320,7 @@ class Aligner:
             self._exception(claim, context, [b for b in lead.get_matching_blocks() if b.size], result)
         self._modality(claim, unit, window, result)
         self._scope(claim, unit, window, context, result)
+        self._narrowed_list(claim, unit, result)
         return result
 
     def _pairs(self, claim: Text, unit: Text, context: Text | None) -> float:
@@ -673,10 +674,72 @@ class Aligner:
                 self._add(result, Difference("scope", claim.span(i, i + len(phrase)), ""))
                 return
 
+    def _narrowed_list(self, claim: Text, unit: Text, result: Alignment) -> None:
+        """An exclusive claim ("chỉ …", "duy nhất") naming part of a list the passage gives, and
+        leaving out two of its items or more: the passage allows more than the claim says."""
+        words = self.claim_words(claim)
+        masked = list(words)
+        for i, phrase in _occurrences(words, self.contrasts.not_exclusive):
+            masked[i : i + len(phrase)] = [""] * len(phrase)
+        exclusive = _occurrences(masked, self.contrasts.exclusive)
+        if not exclusive:
+            return
+        mine = {k for k in claim.keys if k not in self.contrasts.filler}
+        for run in _lists(unit, self.contrasts.filler):
+            named, left = 0, 0
+            for item in run:
+                content = [k for k in unit.keys[item[0] : item[1]] if k not in self.contrasts.filler and k[0] not in "#@§%"]
+                share = sum(k in mine for k in content) / len(content) if content else 0.0
+                named += share >= 0.5
+                left += share < 0.5
+            if named and left >= 2:
+                i, phrase = exclusive[0]
+                stated = unit.span(run[0][0], run[-1][1])
+                self._add(result, Difference("scope", claim.span(i, i + len(phrase)), stated))
+                return
+
     @staticmethod
     def _add(result: Alignment, difference: Difference) -> None:
         if not any(d.kind == difference.kind and d.claimed == difference.claimed for d in result.differences):
             result.differences.append(difference)
+
+
+def _lists(unit: Text, filler: frozenset[str]) -> list[list[tuple[int, int]]]:
+    """Runs of three or more short items (up to four content words) separated by commas,
+    semicolons, "và" or "hoặc": "quốc phòng, an ninh quốc gia, trật tự, an toàn xã hội"."""
+    tokens = unit.tokens
+    items: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(tokens) + 1):
+        at_end = k == len(tokens)
+        if not at_end:
+            between = unit.raw[tokens[k - 1].end : tokens[k].start]
+            if not ("," in between or ";" in between or tokens[k].key in {"va", "hoac"}):
+                continue
+        if tokens[start].key in {"va", "hoac"}:
+            start += 1
+        items.append((start, k))
+        start = k
+    def content(a: int, b: int) -> list[int]:
+        return [k for k in range(a, b) if tokens[k].key not in filler and not tokens[k].is_number]
+
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for n, (a, b) in enumerate(items):
+        if 0 < len(content(a, b)) <= 4:
+            if not current and n:
+                # the first item ends the clause before it: "… vì lý do quốc phòng, an ninh, …"
+                words = content(*items[n - 1])
+                if len(words) > 4:
+                    current.append((words[-2], items[n - 1][1]))
+            current.append((a, b))
+            continue
+        if len(current) >= 3:
+            runs.append(current)
+        current = []
+    if len(current) >= 3:
+        runs.append(current)
+    return runs
 
 
 def _longest_first_folded(phrases) -> tuple[Phrase, ...]:  # type: ignore[no-untyped-def]

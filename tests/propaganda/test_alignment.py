@@ -123,3 +123,15 @@ def test_another_law_named_where_the_passage_says_this_law() -> None:
     same = "Thủ thư là người được cấp chứng chỉ hành nghề để làm việc trong thư viện theo quy định của Luật Thư viện."
     assert kinds(other) == ["wording"]
     assert kinds(same) == []
+
+
+def test_an_exclusive_claim_naming_part_of_the_passage_s_list() -> None:
+    passage = "Thư viện chỉ được đóng cửa trong trường hợp thiên tai, dịch bệnh, sửa chữa lớn hoặc kiểm kê tài sản."
+    assert differences("Thư viện chỉ được đóng cửa khi có thiên tai", passage) == ["scope"]
+    # the same part of the list, not said to be all there is
+    assert differences("Thư viện được đóng cửa trong trường hợp thiên tai", passage) == []
+    # the whole list, or "chỉ" inside another word
+    assert differences(
+        "Thư viện chỉ được đóng cửa khi có thiên tai, dịch bệnh, sửa chữa lớn hoặc kiểm kê tài sản", passage
+    ) == []
+    assert differences("Giám đốc chỉ định người đóng cửa thư viện khi có thiên tai", passage) == []
