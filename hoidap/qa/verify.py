@@ -177,7 +177,7 @@ class ClaimChecker:
         if readable != written:
             claim_text = claim_text.with_accents(readable)
         units = self._units(written, hits=hits)
-        scored = _read_by_sentence([_Scored(u, self.aligner.align(claim_text, u.text, u.context)) for u in _unique(units)])
+        scored = [_Scored(u, self.aligner.align(claim_text, u.text, u.context)) for u in _unique(units)]
         scored.sort(key=lambda s: (-s.relevance, s.unit.rank))
         if not scored or scored[0].relevance < NOT_FOUND_RELEVANCE:
             return self._not_found(written, scored)
@@ -287,28 +287,6 @@ class ClaimChecker:
             start=unit.start,
             end=unit.end,
         )
-
-
-def _read_by_sentence(scored: list[_Scored]) -> list[_Scored]:
-    """A line of several sentences matches a one-sentence claim on the words of all of them: "Phí
-    do Trung tâm ấn định. Trường hợp vụ việc, phí do Hội đồng ấn định." holds every word of "Trường
-    hợp vụ việc, phí do Trung tâm ấn định". The line says what its sentence closest to the claim
-    says: when that sentence differs from the claim, the line stands for that sentence (as
-    relevant as the line) and supports nothing."""
-    out = []
-    for whole in scored:
-        parts = [s for s in scored if _inside(s.unit, whole.unit)]
-        if len(parts) < 2:
-            out.append(whole)
-            continue
-        closest = max(parts, key=lambda s: s.relevance)
-        if closest.alignment.differences and closest.relevance >= CONTRADICT_RELEVANCE:
-            a = whole.alignment
-            read = Alignment(a.coverage, a.pairs, closest.alignment.differences, closest.alignment.unmatched_numbers)
-            out.append(_Scored(closest.unit, read))
-        else:
-            out.append(whole)
-    return out
 
 
 def _states_otherwise(best: _Scored) -> bool:
