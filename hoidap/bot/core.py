@@ -71,6 +71,8 @@ MISMATCH_LABELS = {
     "negation": "khẳng định / phủ định",
     "modality": "bắt buộc / cho phép",
     "scope": "phạm vi",
+    "exception": "ngoại lệ",
+    "statement": "nội dung",
 }
 BOT_MAX_POINTS = 5  # a phone screen, not a report: the CLI and API give up to 7
 RATE_LIMITED_TEXT = "Bạn hỏi hơi nhanh, xin chờ khoảng {seconds} giây rồi hỏi tiếp nhé."

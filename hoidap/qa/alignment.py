@@ -39,6 +39,7 @@ _TOKEN = re.compile(
     r"|(?P<word>[^\W\d_]+)",
     re.IGNORECASE,
 )
+_SELF_REFERENCE = "nay"  # "Luật này", "Nghị quyết này": the document the passage belongs to
 _ROMAN = re.compile(r"^[IVX]{1,4}$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _ROMAN_AFTER = frozenset({"quy", "khoa", "thu", "ky", "chuong", "phan", "muc"})
@@ -191,6 +192,7 @@ class Alignment:
     pairs: float = 1.0  # share of the claim's adjacent content-word pairs found adjacent in the unit
     differences: list[Difference] = field(default_factory=list)
     unmatched_numbers: list[str] = field(default_factory=list)  # claim figures the unit does not carry
+    unnamed_bodies: list[str] = field(default_factory=list)  # bodies the claim names, the unit and its context do not
 
 
 @dataclass(frozen=True)
@@ -250,16 +252,47 @@ class Aligner:
             for w in p
             if w not in c.accent_required
         }
-        self._polar_keys = {
-            fold_diacritics(w) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group for w in p
+        self._last_words: tuple[Text | None, list[str]] = (None, [])
+        self._last_content: tuple[Text | None, list[str]] = (None, [])
+        # Phrases of three syllables or more are unambiguous without accents ("moi truong hop" is
+        # "mọi trường hợp" even where accent restoration wrote "môi trường hợp").
+        self._respell_phrases = {
+            tuple(fold_diacritics(w) for w in p): p
+            for group in (c.negators, c.obligation, c.permission, c.scope, c.negated_obligations, c.exception_echoes)
+            for p in group
+            if len(p) >= 3 and not set(p) & c.accent_required
         }
+        # whole phrases: "trưởng" is no "mọi trường hợp", "hiệu" no "có hiệu lực"
+        self._polar_phrases = _longest_first_folded(
+            tuple(fold_diacritics(w) for w in p) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group
+        )
 
     def weight(self, key: str) -> float:
         return self.weights.get(key, self.unknown_weight)
 
     def content(self, claim: Text) -> list[str]:
-        """The claim's content syllables (neither filler nor numbers)."""
-        return [t.key for t in claim.tokens if not t.is_number and t.key not in self.contrasts.filler and t.key != "%"]
+        """The claim's content syllables (neither filler, numbers, nor the negation, obligation and
+        permission words, which are compared on their own: "không bắt buộc phải có" says what "có
+        thể có" says)."""
+        last = self._last_content
+        if last[0] is claim:
+            return last[1]
+        modal = self._modal_positions(self.claim_words(claim))
+        content = [
+            t.key for i, t in enumerate(claim.tokens)
+            if not t.is_number and t.key not in self.contrasts.filler and t.key != "%" and i not in modal
+        ]
+        self._last_content = (claim, content)
+        return content
+
+    def _modal_positions(self, words: list[str]) -> set[int]:
+        c = self.contrasts
+        kept = {k for i, p in _occurrences(words, c.not_negations) for k in range(i, i + len(p))}
+        found: set[int] = set()
+        for group in (c.negated_obligations, c.negators, c.obligation, c.permission):
+            for i, phrase in _occurrences(words, group):
+                found |= set(range(i, i + len(phrase)))
+        return found - kept
 
     def align(self, claim: Text, unit: Text, context: Text | None = None) -> Alignment:
         unit_keys = unit.keys
@@ -270,13 +303,14 @@ class Aligner:
         result = Alignment(coverage, self._pairs(claim, unit, context))
         matcher = SequenceMatcher(None, claim.keys, unit_keys, autojunk=False)
         blocks = [b for b in matcher.get_matching_blocks() if b.size]
-        self._substitutions(claim, unit, matcher, known, result)
+        self._substitutions(claim, unit, matcher, known, result, context.keys if context is not None else [])
         self._numbers(claim, unit, known, result, context)
         self._bound_to_numbers(claim, unit, result)
         if context is not None:
             self._bound_to_numbers(claim, context, result)
         self._one_change_at_a_time(result)
         self._bodies_anywhere(claim, unit, known, result)
+        self._unnamed_bodies(claim, unit, context, result)
         window = self._window(unit, blocks)
         self._polarity(claim, unit, blocks, result, context)
         self._exception(claim, unit, blocks, result)
@@ -286,23 +320,28 @@ class Aligner:
             self._exception(claim, context, [b for b in lead.get_matching_blocks() if b.size], result)
         self._modality(claim, unit, window, result)
         self._scope(claim, unit, window, context, result)
+        self._narrowed_list(claim, unit, result)
         return result
 
     def _pairs(self, claim: Text, unit: Text, context: Text | None) -> float:
         """Adjacent word pairs of the claim (fillers skipped) found as adjacent words in the unit:
         words scattered over a long passage ("cấp", "thẻ", "miễn phí") are not a match."""
-        def pairs_of(keys: list[str]) -> set[tuple[str, str]]:
-            words = [k for k in keys if k[0] not in "#@§%" and k not in self.contrasts.filler]
+        def pairs_of(keys: list[str], accented: list[str]) -> set[tuple[str, str]]:
+            modal = self._modal_positions(accented)
+            words = [k for i, k in enumerate(keys) if k[0] not in "#@§%" and k not in self.contrasts.filler and i not in modal]
             return set(zip(words, words[1:], strict=False))
 
-        mine = pairs_of(claim.keys)
+        mine = pairs_of(claim.keys, self.claim_words(claim))
         if not mine:
             return 1.0
-        theirs = pairs_of(unit.keys) | (pairs_of(context.keys) if context else set())
+        theirs = pairs_of(unit.keys, unit.accented) | (pairs_of(context.keys, context.accented) if context else set())
         return len(mine & theirs) / len(mine)
 
     # ---------- substitutions read from the alignment ----------
-    def _substitutions(self, claim: Text, unit: Text, matcher: SequenceMatcher, known: set[str], result: Alignment) -> None:
+    def _substitutions(
+        self, claim: Text, unit: Text, matcher: SequenceMatcher, known: set[str], result: Alignment,
+        context_keys: list[str],
+    ) -> None:
         ckeys, ukeys = claim.keys, unit.keys
         opcodes = matcher.get_opcodes()
         for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
@@ -335,38 +374,55 @@ class Aligner:
                     self._add(result, Difference(_set_kind(contrast.name), claim.span(i, i + len(mp)), unit.span(j, j + len(tp))))
                     break
             else:
-                if self._swapped_words(ckeys[i1:i2], ukeys[j1:j2], set(ukeys), set(ckeys), opcodes, n):
+                if self._swapped_words(ckeys[i1:i2], ukeys[j1:j2], set(ukeys), set(ckeys), opcodes, n, context_keys):
                     self._add(result, Difference("wording", claim.span(i1, i2), unit.span(j1, j2)))
 
     def _swapped_words(
-        self, mine: list[str], theirs: list[str], known: set[str], claim_keys: set[str], opcodes: list, n: int
+        self, mine: list[str], theirs: list[str], known: set[str], claim_keys: set[str], opcodes: list, n: int,
+        context_keys: list[str],
     ) -> bool:
         """A few words of the claim put where the passage, word for word around them, has others:
-        "Bộ luật hình sự" for "Bộ luật dân sự", "dưới mức cho phép" for "vượt mức cho phép"."""
-        if len(mine) > 4 or len(theirs) > 4:
-            return False
-        # word for word around it: two equal words on each side, or four after it at the start
+        "Bộ luật hình sự" for "Bộ luật dân sự", "dưới mức cho phép" for "vượt mức cho phép"; or a
+        longer phrase (a subject, an actor) in a sentence that otherwise matches word for word."""
         before = opcodes[n - 1] if n > 0 else None
         after = opcodes[n + 1] if n + 1 < len(opcodes) else None
-        if after is None or after[0] != "equal" or after[2] - after[1] < (2 if before else 4):
-            return False
-        if before is not None and (
-            before[0] != "equal" or before[2] - before[1] + after[2] - after[1] < 4 or before[2] - before[1] < 1
-        ):
-            return False
+        longest = max(len(mine), len(theirs))
+        equal_before = before[2] - before[1] if before is not None and before[0] == "equal" else 0
+        equal_after = after[2] - after[1] if after is not None and after[0] == "equal" else 0
         claim_words = [k for k in mine if k[0] not in "#@§%" and k not in self.contrasts.filler]
         unit_words = [k for k in theirs if k[0] not in "#@§%" and k not in self.contrasts.filler]
-        if set(claim_words + unit_words) & self._polar_keys:
+        if _occurrences(mine, self._polar_phrases) or _occurrences(theirs, self._polar_phrases):
             return False  # "Không được phép" for "Cấm": polarity and modality are compared on their own
+        if not claim_words:
+            return False
+        if not unit_words:
+            # "… của Luật này": the passage names its own document, whose title (in the context)
+            # must then hold the claim's name for it ("Luật Tố tụng hành chính" is another law)
+            return (
+                theirs == [_SELF_REFERENCE] and after is None and equal_before >= 6
+                and not _contains_phrase(context_keys, tuple(mine))
+            )
+        if longest > 4:
+            # the rest of the sentence, on both sides of the phrase, is the passage's word for word
+            # (three times as long as the phrase), and the two phrases share next to no word
+            if longest > 8 or (before is not None and not equal_before) or (after is not None and not equal_after):
+                return False
+            shared = set(claim_words) & set(unit_words)
+            return equal_before + equal_after >= 3 * longest and 3 * len(shared) <= min(len(claim_words), len(unit_words))
+        # word for word around it: two equal words on each side, or four after it at the start, or
+        # six before it at the end ("… theo quy định của Bộ luật hình sự" for "… dân sự")
+        if after is None:
+            if equal_before < 6:
+                return False
+        elif after[0] != "equal" or equal_after < (2 if before else 4):
+            return False
+        elif before is not None and (before[0] != "equal" or equal_before + equal_after < 4 or equal_before < 1):
+            return False
         # Most of the words on each side are the side's own ("luật quốc tế" for "pháp luật Việt
         # Nam": "luật" is shared, the rest is not); one shared word does not make it a paraphrase.
         claim_own = [k for k in claim_words if k not in known]
         unit_own = [k for k in unit_words if k not in claim_keys]
-        return (
-            bool(claim_words) and bool(unit_words)
-            and 2 * len(claim_own) > len(claim_words)
-            and 2 * len(unit_own) > len(unit_words)
-        )
+        return 2 * len(claim_own) > len(claim_words) and 2 * len(unit_own) > len(unit_words)
 
     def _numbers(
         self, claim: Text, unit: Text, known: set[str], result: Alignment, context: Text | None = None
@@ -475,6 +531,18 @@ class Aligner:
                 self._add(result, Difference("actor", " ".join(sorted(mine)[0]), _find_text(unit, stated)))
                 return
 
+    def _unnamed_bodies(self, claim: Text, unit: Text, context: Text | None, result: Alignment) -> None:
+        """Who does it is part of what a passage states: a passage that does not name the body the
+        claim names ("Viện kiểm sát nhân dân có trách nhiệm …" against a duty listed under "Quyền
+        và nghĩa vụ của Trung tâm trọng tài") does not say it."""
+        theirs = [unit.keys, context.keys if context is not None else []]
+        for contrast in self.contrasts.sets:
+            if not contrast.anywhere:
+                continue
+            for i, phrase in _occurrences(claim.keys, contrast.phrases):
+                if not any(_contains_phrase(words, phrase) for words in theirs):
+                    result.unnamed_bodies.append(claim.span(i, i + len(phrase)))
+
     # ---------- polarity, modality, scope in the aligned part ----------
     @staticmethod
     def _window(unit: Text, blocks: list) -> tuple[int, int]:
@@ -495,12 +563,29 @@ class Aligner:
         """The words the vocabularies are read on: accented, or — for a word left without accents
         (an unaccented claim whose restoration missed it) — its accented spelling in the
         vocabularies when that is unambiguous ("khong" → "không"; never "cam" → "cấm")."""
+        # one claim is aligned to dozens of units in a row: read it once
+        last = self._last_words  # one tuple, read and written whole: safe across threads
+        if last[0] is not claim:
+            last = (claim, self._read_claim_words(claim))
+            self._last_words = last
+        return last[1]
+
+    def _read_claim_words(self, claim: Text) -> list[str]:
         out = []
         for token in claim.tokens:
             word = token.accented
             if word and word == token.key:
                 word = self._respell.get(word, word)
             out.append(word)
+        typed_bare = [
+            not t.is_number and fold_diacritics(claim.raw[t.start : t.end]).lower() == claim.raw[t.start : t.end].lower()
+            for t in claim.tokens
+        ]
+        if any(typed_bare):
+            keys = claim.keys
+            for i, folded in _occurrences(keys, tuple(self._respell_phrases)):
+                if all(typed_bare[i : i + len(folded)]):
+                    out[i : i + len(folded)] = self._respell_phrases[folded]
         return out
 
     def _exceptions(self, words: list[str], start: int = 0, stop: int | None = None) -> list[int]:
@@ -589,10 +674,76 @@ class Aligner:
                 self._add(result, Difference("scope", claim.span(i, i + len(phrase)), ""))
                 return
 
+    def _narrowed_list(self, claim: Text, unit: Text, result: Alignment) -> None:
+        """An exclusive claim ("chỉ …", "duy nhất") naming part of a list the passage gives, and
+        leaving out two of its items or more: the passage allows more than the claim says."""
+        words = self.claim_words(claim)
+        masked = list(words)
+        for i, phrase in _occurrences(words, self.contrasts.not_exclusive):
+            masked[i : i + len(phrase)] = [""] * len(phrase)
+        exclusive = _occurrences(masked, self.contrasts.exclusive)
+        if not exclusive:
+            return
+        mine = {k for k in claim.keys if k not in self.contrasts.filler}
+        for run in _lists(unit, self.contrasts.filler):
+            named, left = 0, 0
+            for item in run:
+                content = [k for k in unit.keys[item[0] : item[1]] if k not in self.contrasts.filler and k[0] not in "#@§%"]
+                share = sum(k in mine for k in content) / len(content) if content else 0.0
+                named += share >= 0.5
+                left += share < 0.5
+            if named and left >= 2:
+                i, phrase = exclusive[0]
+                stated = unit.span(run[0][0], run[-1][1])
+                self._add(result, Difference("scope", claim.span(i, i + len(phrase)), stated))
+                return
+
     @staticmethod
     def _add(result: Alignment, difference: Difference) -> None:
         if not any(d.kind == difference.kind and d.claimed == difference.claimed for d in result.differences):
             result.differences.append(difference)
+
+
+def _lists(unit: Text, filler: frozenset[str]) -> list[list[tuple[int, int]]]:
+    """Runs of three or more short items (up to four content words) separated by commas,
+    semicolons, "và" or "hoặc": "quốc phòng, an ninh quốc gia, trật tự, an toàn xã hội"."""
+    tokens = unit.tokens
+    items: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(tokens) + 1):
+        at_end = k == len(tokens)
+        if not at_end:
+            between = unit.raw[tokens[k - 1].end : tokens[k].start]
+            if not ("," in between or ";" in between or tokens[k].key in {"va", "hoac"}):
+                continue
+        if tokens[start].key in {"va", "hoac"}:
+            start += 1
+        items.append((start, k))
+        start = k
+    def content(a: int, b: int) -> list[int]:
+        return [k for k in range(a, b) if tokens[k].key not in filler and not tokens[k].is_number]
+
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for n, (a, b) in enumerate(items):
+        if 0 < len(content(a, b)) <= 4:
+            if not current and n:
+                # the first item ends the clause before it: "… vì lý do quốc phòng, an ninh, …"
+                words = content(*items[n - 1])
+                if len(words) > 4:
+                    current.append((words[-2], items[n - 1][1]))
+            current.append((a, b))
+            continue
+        if len(current) >= 3:
+            runs.append(current)
+        current = []
+    if len(current) >= 3:
+        runs.append(current)
+    return runs
+
+
+def _longest_first_folded(phrases) -> tuple[Phrase, ...]:  # type: ignore[no-untyped-def]
+    return tuple(sorted(set(phrases), key=len, reverse=True))
 
 
 def _names_a_law(tokens: tuple[Token, ...], i: int) -> bool:
@@ -637,10 +788,11 @@ def _set_kind(name: str) -> str:
 
 
 def _figure(text: Text, i: int, contrasts: Contrasts, kind: str) -> str:
-    """The figure as written, with its unit word ("78 tuổi", "90%")."""
+    """The figure as written, with its unit word ("78 tuổi", "90%", "02 năm")."""
     tokens = text.tokens
     with_unit = kind == "value" and i + 1 < len(tokens) and (
-        tokens[i + 1].key == "%" or tokens[i + 1].key not in contrasts.filler and not tokens[i + 1].is_number
+        tokens[i + 1].key == "%" or tokens[i + 1].key in _COUNTED
+        or tokens[i + 1].key not in contrasts.filler and not tokens[i + 1].is_number
     )
     return text.span(i, i + 2 if with_unit else i + 1)
 

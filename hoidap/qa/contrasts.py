@@ -44,6 +44,8 @@ class Contrasts:
     obligation: tuple[Phrase, ...]
     permission: tuple[Phrase, ...]
     scope: tuple[Phrase, ...]
+    exclusive: tuple[Phrase, ...]  # accented: "chỉ", "duy nhất": what follows is all there is
+    not_exclusive: tuple[Phrase, ...]
     exceptions: tuple[Phrase, ...]  # accented
     exception_echoes: tuple[Phrase, ...]  # accented: a claim carrying one of these keeps the exception
     not_exceptions: tuple[Phrase, ...]
@@ -72,6 +74,8 @@ def load_contrasts() -> Contrasts:
         obligation=_longest_first([accented_phrase(w) for w in raw["modality"]["obligation"]]),
         permission=_longest_first([accented_phrase(w) for w in raw["modality"]["permission"]]),
         scope=_longest_first([accented_phrase(w) for w in raw["scope"]["words"]]),
+        exclusive=_longest_first([accented_phrase(w) for w in raw["scope"]["exclusive"]]),
+        not_exclusive=_longest_first([accented_phrase(w) for w in raw["scope"]["not_exclusive"]]),
         exceptions=_longest_first([accented_phrase(w) for w in raw["exceptions"]["words"]]),
         exception_echoes=_longest_first([accented_phrase(w) for w in raw["exceptions"]["claim_forms"]]),
         not_exceptions=_longest_first([accented_phrase(w) for w in raw["exceptions"]["not_exceptions"]]),

@@ -31,7 +31,7 @@ from hoidap.vntext import DOC_NUMBER_PATTERN, expand_abbreviations, fold_diacrit
 Verdict = Literal["supported", "contradicted", "not_found"]
 Mismatch = Literal[
     "value", "year", "doc_number", "actor", "date", "level", "wording", "negation", "modality", "scope",
-    "exception",
+    "exception", "statement",
 ]
 Search = Callable[[str, int], Sequence[SearchHit]]
 
@@ -58,6 +58,7 @@ _MISMATCH_WORDS = {
     "modality": "bắt buộc / cho phép",
     "scope": "phạm vi",
     "exception": "ngoại lệ",
+    "statement": "nội dung",
 }
 # "BHYT (bảo hiểm y tế)" as expand_abbreviations writes it: keep the words the documents use.
 _ABBREVIATION_SPELLED = re.compile(r"\b([A-ZĐ]{2,})\s*\(([^()]+)\)")
@@ -67,6 +68,14 @@ _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“(*]?[A-ZĐÀ-Ỹ0-9a-zđ+\-])")
 _MARKER_ONLY = re.compile(r"^\W*(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[IVX]{1,4})[.)]?\W*$")
 _ITEM = re.compile(r"^\s*(?:[-+•*]|\(?[a-zđ0-9]{1,3}[.)])\s")
+# The numbering of a section path ("Điều 40. … › khoản 1–5 › điểm a", "I. … › 2. …"): where the
+# passage sits, not a figure it states ("khoản 1–5" must not vouch for a claim's "05 năm").
+_MARKER = r"(?:\d+[a-zđ]?|[IVXLC]+|[a-zđ])"
+_SECTION_NUMBERING = re.compile(
+    rf"(?:^|(?<=›))(\s*)(?:(?:Phần|Chương|Mục|Tiểu mục|Điều|khoản|điểm)\s+{_MARKER}(?:\s*[–-]\s*{_MARKER})?[.)]?"
+    rf"|(?:\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])[.)])(?=\s|$)",
+    re.IGNORECASE,
+)
 
 
 class ClaimPassage(BaseModel):
@@ -117,7 +126,9 @@ class _Scored:
     @property
     def supports(self) -> bool:
         a = self.alignment
-        return self.relevance >= SUPPORT_RELEVANCE and not a.differences and not a.unmatched_numbers
+        return (
+            self.relevance >= SUPPORT_RELEVANCE and not a.differences and not a.unmatched_numbers and not a.unnamed_bodies
+        )
 
 
 class ClaimChecker:
@@ -182,7 +193,14 @@ class ClaimChecker:
             return self._contradicted(written, contradicting)
         if supporting:
             return self._supported(written, supporting)
+        if _states_otherwise(scored[0]) and self._all_known(claim_text):
+            return self._contradicted(written, [_Scored(scored[0].unit, _otherwise(scored[0].alignment))])
         return self._not_found(written, scored)
+
+    def _all_known(self, claim: Text) -> bool:
+        """Every content word of the claim occurs somewhere in the collection: a claim bringing in
+        what the documents never name ("niềng răng", "bể bơi") is about something else."""
+        return all(k in self.aligner.weights for k in self.aligner.content(claim))
 
     # ---------- verdicts ----------
     def _supported(self, claim: str, supporting: list[_Scored]) -> ClaimCheck:
@@ -238,7 +256,8 @@ class ClaimChecker:
             base = document.text.find(hit.text)
             if base < 0:
                 continue
-            heading = " ".join(filter(None, [hit.title or "", hit.doc_number or "", hit.section]))
+            section = _SECTION_NUMBERING.sub(r"\1", hit.section)
+            heading = " ".join(filter(None, [hit.title or "", hit.doc_number or "", section]))
             lead_in = ""
             for line in _LINE.finditer(hit.text):
                 body = line.group(0)
@@ -268,6 +287,18 @@ class ClaimChecker:
             start=unit.start,
             end=unit.end,
         )
+
+
+def _states_otherwise(best: _Scored) -> bool:
+    """The passage most about the claim is about the same thing (as relevant as a contradicting
+    one must be), carries every figure of the claim, and does not say what the claim says: it
+    states something else about it ("Cơ sở … do cá nhân, tổ chức … thành lập" for "Cơ sở … do cơ
+    quan nhà nước thành lập"). A claim figure the passage lacks makes it another target: not found."""
+    return best.relevance >= CONTRADICT_RELEVANCE and not best.alignment.unmatched_numbers
+
+
+def _otherwise(alignment: Alignment) -> Alignment:
+    return Alignment(alignment.coverage, alignment.pairs, [Difference("statement", "", "")], [])
 
 
 def _outweighs(contra: _Scored, supporting: list[_Scored]) -> bool:
@@ -378,6 +409,8 @@ def _quote_line(passage: ClaimPassage) -> str:
 
 
 def _explain(difference: Difference) -> str:
+    if difference.kind == "statement":
+        return "văn bản nói về điều này nhưng không nêu như nhận định"
     if difference.kind == "exception":
         return f"văn bản có ngoại lệ «{difference.stated}…» mà nhận định bỏ qua"
     if difference.kind in {"negation", "modality", "scope"}:

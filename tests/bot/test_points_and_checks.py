@@ -256,3 +256,12 @@ def test_split_command_and_short_section() -> None:
     assert split_command("BHYT /diem") == (None, "BHYT /diem")
     assert short_section("II. MỤC TIÊU › 1. Mục tiêu đến năm 2030 › e)") == "II › 1 › e)"
     assert short_section("Chữ ký") == "Chữ ký"
+
+
+def test_every_kind_of_difference_has_a_vietnamese_label() -> None:
+    from typing import get_args
+
+    from hoidap.bot.core import MISMATCH_LABELS
+    from hoidap.qa.verify import Mismatch
+
+    assert set(get_args(Mismatch)) <= set(MISMATCH_LABELS)

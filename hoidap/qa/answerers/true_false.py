@@ -128,7 +128,8 @@ class TrueFalseAnswerer:
         documents = self.composer.documents
         searched = [_search_hit(h, documents) for h in hits if h.chunk.doc_id in documents]
         check = self.checker.check_against(statement, searched)
-        if check.verdict == "not_found" or not check.passages:
+        if check.verdict == "not_found" or not check.passages or check.mismatches == ["statement"]:
+            # a passage that only "says something else" is no sure "Không đúng": quote the provision
             return None
         return self._draft(check, hits)
 
