@@ -202,6 +202,21 @@ def is_syllable(folded: str) -> bool:
     return bool(_SYLLABLE.match(folded)) and not re.search(r"(.)\1", folded)
 
 
+# After a consonant, a final "y" and "i" are one sound spelt two ways: "tỷ lệ" / "tỉ lệ", "kỹ
+# thuật" / "kĩ thuật", "lý do" / "lí do", "công ty" / "công ti". ("uy", "ay", "ây" are other vowels.)
+_FINAL_Y_AFTER_CONSONANT = re.compile(r"^([bcdghklmnpqrstvx]+)y$")
+
+
+def spelling_key(folded: str) -> str:
+    """A folded syllable with the y/i spelling variants made one (``"ty"`` → ``"ti"``), for
+    deciding whether two texts say the same word.
+
+    >>> spelling_key("ty"), spelling_key("ky"), spelling_key("huy"), spelling_key("y")
+    ('ti', 'ki', 'huy', 'y')
+    """
+    return _FINAL_Y_AFTER_CONSONANT.sub(r"\1i", folded)
+
+
 def folded_syllables(text: str) -> list[str]:
     return [fold_diacritics(s) for s in syllables(text)]
 

@@ -311,3 +311,13 @@ def test_format_characters_are_removed_before_comparison(hidden: str) -> None:
 def test_visible_text_is_untouched_by_format_stripping() -> None:
     text = "Bảo hiểm y tế\ttoàn dân\n72-NQ/TW — 95% 😀"
     assert strip_format_characters(text) == text
+
+
+def test_spelling_key_joins_the_y_and_i_spellings() -> None:
+    from hoidap.vntext import fold_diacritics, spelling_key
+
+    for a, b in [("tỷ", "tỉ"), ("kỹ", "kĩ"), ("lý", "lí"), ("Mỹ", "Mĩ"), ("ty", "ti")]:
+        assert spelling_key(fold_diacritics(a).lower()) == spelling_key(fold_diacritics(b).lower())
+    # other vowels ending in y are left alone: "huy", "tuy", "quy", "hay", "y"
+    for word in ("huy", "tuy", "quy", "hay", "y"):
+        assert spelling_key(word) == word

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from hoidap.qa.contrasts import Contrasts, Phrase, load_contrasts
-from hoidap.vntext import DOC_NUMBER_PATTERN, doc_number_key, fold_diacritics, normalize_text
+from hoidap.vntext import DOC_NUMBER_PATTERN, doc_number_key, fold_diacritics, normalize_text, spelling_key
 
 _TOKEN = re.compile(
     r"(?P<date>(?<![\d/])\d{1,2}/\d{1,2}/\d{4}(?![\d/]))"
@@ -42,7 +42,7 @@ _TOKEN = re.compile(
 _SELF_REFERENCE = "nay"  # "Luật này", "Nghị quyết này": the document the passage belongs to
 _ROMAN = re.compile(r"^[IVX]{1,4}$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-_ROMAN_AFTER = frozenset({"quy", "khoa", "thu", "ky", "chuong", "phan", "muc"})
+_ROMAN_AFTER = frozenset(spelling_key(w) for w in ("quy", "khoa", "thu", "ky", "chuong", "phan", "muc"))
 # Counting words written out, only where a unit follows ("một lần", "hai năm").
 _NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 _COUNTED = frozenset({"lan", "nam", "thang", "ngay", "nguoi", "nhom", "muc", "loai", "cap", "tuoi", "ben"})
@@ -122,7 +122,7 @@ def _plain_tokens(text: str, begin: int, stop: int) -> list[Token]:
             if _ROMAN.match(raw) and out and out[-1].key in _ROMAN_AFTER:
                 out.append(Token(f"#{_roman(raw)}", "", match.start(), match.end()))
                 continue
-            out.append(Token(folded, raw.lower(), match.start(), match.end()))
+            out.append(Token(spelling_key(folded), raw.lower(), match.start(), match.end()))
     return out
 
 
@@ -246,7 +246,7 @@ class Aligner:
         self.unknown_weight = max(self.weights.values(), default=1.0)
         c = self.contrasts
         self._respell = {
-            fold_diacritics(w): w
+            spelling_key(fold_diacritics(w)): w
             for group in (c.negators, c.obligation, c.permission, c.scope, c.negated_obligations)
             for p in group
             for w in p
@@ -257,14 +257,14 @@ class Aligner:
         # Phrases of three syllables or more are unambiguous without accents ("moi truong hop" is
         # "mọi trường hợp" even where accent restoration wrote "môi trường hợp").
         self._respell_phrases = {
-            tuple(fold_diacritics(w) for w in p): p
+            tuple(spelling_key(fold_diacritics(w)) for w in p): p
             for group in (c.negators, c.obligation, c.permission, c.scope, c.negated_obligations, c.exception_echoes)
             for p in group
             if len(p) >= 3 and not set(p) & c.accent_required
         }
         # whole phrases: "trưởng" is no "mọi trường hợp", "hiệu" no "có hiệu lực"
         self._polar_phrases = _longest_first_folded(
-            tuple(fold_diacritics(w) for w in p) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group
+            tuple(spelling_key(fold_diacritics(w)) for w in p) for group in (c.negators, c.obligation, c.permission, c.scope) for p in group
         )
 
     def weight(self, key: str) -> float:
@@ -574,8 +574,8 @@ class Aligner:
         out = []
         for token in claim.tokens:
             word = token.accented
-            if word and word == token.key:
-                word = self._respell.get(word, word)
+            if word and spelling_key(word) == token.key:  # typed without accents
+                word = self._respell.get(token.key, word)
             out.append(word)
         typed_bare = [
             not t.is_number and fold_diacritics(claim.raw[t.start : t.end]).lower() == claim.raw[t.start : t.end].lower()

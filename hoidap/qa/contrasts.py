@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from hoidap.vntext import fold_diacritics, normalize_text
+from hoidap.vntext import fold_diacritics, normalize_text, spelling_key
 
 Phrase = tuple[str, ...]
 
@@ -22,7 +22,7 @@ def accented_phrase(text: str) -> Phrase:
 
 
 def folded_phrase(text: str) -> Phrase:
-    return tuple(fold_diacritics(normalize_text(text)).lower().split())
+    return tuple(spelling_key(w) for w in fold_diacritics(normalize_text(text)).lower().split())
 
 
 @dataclass(frozen=True)

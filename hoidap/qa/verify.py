@@ -26,7 +26,13 @@ from pydantic import BaseModel
 from hoidap.domain import Document
 from hoidap.qa.alignment import Aligner, Alignment, Difference, Text
 from hoidap.qa.schemas import SearchHit
-from hoidap.vntext import DOC_NUMBER_PATTERN, expand_abbreviations, fold_diacritics, is_unaccented
+from hoidap.vntext import (
+    DOC_NUMBER_PATTERN,
+    expand_abbreviations,
+    fold_diacritics,
+    is_unaccented,
+    spelling_key,
+)
 
 Verdict = Literal["supported", "contradicted", "not_found"]
 Mismatch = Literal[
@@ -352,7 +358,7 @@ def syllable_weights(documents: dict[str, Document]) -> dict[str, float]:
     lines = 0
     for document in documents.values():
         for line in fold_diacritics(document.text).lower().splitlines():
-            words = set(_SYLLABLE.findall(line))
+            words = {spelling_key(w) for w in _SYLLABLE.findall(line)}
             if words:
                 lines += 1
                 frequency.update(words)

@@ -135,3 +135,10 @@ def test_an_exclusive_claim_naming_part_of_the_passage_s_list() -> None:
         "Thư viện chỉ được đóng cửa khi có thiên tai, dịch bệnh, sửa chữa lớn hoặc kiểm kê tài sản", passage
     ) == []
     assert differences("Giám đốc chỉ định người đóng cửa thư viện khi có thiên tai", passage) == []
+
+
+def test_y_and_i_spellings_of_one_word_agree() -> None:
+    # "tỷ lệ" / "tỉ lệ", "kỹ thuật" / "kĩ thuật": one word spelt two ways, never a difference
+    assert differences("Tỷ lệ người dân có hồ sơ sức khỏe đạt 90%", "Tỉ lệ người dân có hồ sơ sức khỏe đạt 90%") == []
+    assert differences("Nâng cao trình độ kĩ thuật của trạm", "Nâng cao trình độ kỹ thuật của trạm") == []
+    assert differences("Tỷ lệ người dân có hồ sơ sức khỏe đạt 80%", "Tỉ lệ người dân có hồ sơ sức khỏe đạt 90%") == ["value"]
