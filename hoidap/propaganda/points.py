@@ -320,14 +320,8 @@ def build_talking_points(
     return TalkingPoints(topic=topic, points=points, message=message)
 
 
-# An item's own label ("e) ", "1.2. ", "- "): the point is read without it ("E) Đến năm …" is no sentence).
-_ITEM_LABEL = re.compile(r"^\s*(?:[-+•*]\s+|(?:[a-zđ]|\d{1,2}(?:\.\d{1,2})*)[.)]\s+)")
-
-
 def _sentence_case(text: str) -> str:
-    """A clause cut from mid-sentence ("tăng tỷ lệ …") read aloud as a sentence: its item label
-    left out, capital first letter."""
-    text = _ITEM_LABEL.sub("", text, count=1) or text
+    """A clause cut from mid-sentence ("tăng tỷ lệ …") read aloud as a sentence: capital first letter."""
     return text[:1].upper() + text[1:]
 
 
