@@ -177,6 +177,11 @@ def question_type_codes() -> dict[str, str]:
     return dict(sorted(table.items(), key=lambda item: (-len(item[0]), item[0])))
 
 
+def question_type_alternation() -> str:
+    """A regex alternation of :func:`question_type_codes`' keys, longest first."""
+    return "|".join(re.escape(name) for name in question_type_codes())
+
+
 @cache
 def referring_nouns(codes: bool = True) -> str:
     """A regex alternation (folded, longest first) of the types a question points back at or opens

@@ -99,8 +99,9 @@ class AccentRestorer:
 
     def restore(self, text: str) -> str:
         """``"den nam 2030 ty le bao phu"`` → ``"đến năm 2030 tỷ lệ bao phủ"`` (lower case)."""
-        typed = [m.group(0) for m in syllable_matches(normalize_text(text))]
-        return " ".join(self._decode(typed, _boundaries(normalize_text(text))))
+        normalised = normalize_text(text)
+        matches = syllable_matches(normalised)
+        return " ".join(self._decode([m.group(0) for m in matches], _boundaries(normalised, matches)))
 
     def restore_in_place(self, text: str) -> str:
         """``text`` as typed (case, punctuation, spacing) with each syllable's accents restored:
@@ -110,7 +111,7 @@ class AccentRestorer:
         matches = syllable_matches(normalised)
         if not matches:
             return text
-        forms = self._decode([m.group(0) for m in matches], _boundaries(normalised))
+        forms = self._decode([m.group(0) for m in matches], _boundaries(normalised, matches))
         pieces: list[str] = []
         last = 0
         for match, form in zip(matches, forms, strict=True):
@@ -160,9 +161,8 @@ class AccentRestorer:
 _PHRASE_END = re.compile(r"[,.;:!?()\[\]\"“”«»…\n–—-]")
 
 
-def _boundaries(normalised: str) -> set[int]:
-    """Indexes of the syllables of ``normalised`` that follow a phrase-ending mark."""
-    matches = syllable_matches(normalised)
+def _boundaries(normalised: str, matches: list[re.Match[str]]) -> set[int]:
+    """Indexes of the syllables (``matches`` in ``normalised``) that follow a phrase-ending mark."""
     return {
         i for i in range(1, len(matches)) if _PHRASE_END.search(normalised, matches[i - 1].end(), matches[i].start())
     }

@@ -18,7 +18,7 @@ from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, paragraph_spans
-from hoidap.profile import question_type_codes
+from hoidap.profile import question_type_alternation, question_type_codes
 from hoidap.qa import labels
 from hoidap.qa.answerers import (
     CitedTopicAnswerer,
@@ -1058,7 +1058,7 @@ def _clause_windows(text: str, sentence: Span, max_chars: int) -> list[Span]:
 # How a question names a document's type ("nghị quyết", "KH", "luật"), folded, each mapped to its
 # code: the document profile's numbered types and typed short codes (hoidap/data/document_profile.toml).
 _TYPE_CODE = question_type_codes()
-_TYPES = "|".join(re.escape(name) for name in _TYPE_CODE)
+_TYPES = question_type_alternation()
 _REFERENCE_TYPES = re.compile(
     rf"\b({_TYPES})(?: hanh dong)?"
     r"\s*(?:so\s*)?(\d{1,4})?(?:\s*[-/]\s*[a-z]+(?:\s*[-/]\s*[a-z]+)?)?\b"

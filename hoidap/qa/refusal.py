@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from hoidap.domain import Chunk, Document
-from hoidap.profile import code_of, question_setting, question_type_codes
+from hoidap.profile import code_of, question_setting, question_type_alternation, question_type_codes
 from hoidap.qa.labels import document_label
 from hoidap.qa.named_documents import title_years
 from hoidap.qa.question import Question
@@ -25,9 +25,7 @@ from hoidap.vntext import DOC_NUMBER_PATTERN, UPPERCASE_LETTERS, fold_diacritics
 # Short references typed by people: "NQ 72", "nghị quyết số 72", "CT 25", "NĐ 30", "KL 226".
 # Type names and typed codes come from the document profile; each maps to its folded code.
 _TYPE_CODES = question_type_codes()
-_SHORT_REFERENCE = re.compile(
-    rf"\b({'|'.join(re.escape(k) for k in sorted(_TYPE_CODES, key=len, reverse=True))})\s*(?:so\s*)?(\d{{1,4}})\b"
-)
+_SHORT_REFERENCE = re.compile(rf"\b({question_type_alternation()})\s*(?:so\s*)?(\d{{1,4}})\b")
 _NAMED_AFTER_WHAT_THEY_IMPLEMENT = frozenset(
     code for name in question_setting("named_after_what_they_implement") if (code := code_of(name))
 )
