@@ -217,6 +217,30 @@ def spelling_key(folded: str) -> str:
     return _FINAL_Y_AFTER_CONSONANT.sub(r"\1i", folded)
 
 
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by at most one insertion, deletion or substitution (of a whole
+    NFC letter: "ấ" → "á" is one)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i += 1
+            j += 1
+            continue
+        edits += 1
+        if edits > 1:
+            return False
+        if len(a) == len(b):
+            i += 1
+        j += 1
+    return edits + (len(b) - j) + (len(a) - i) <= 1
+
+
 def folded_syllables(text: str) -> list[str]:
     return [fold_diacritics(s) for s in syllables(text)]
 
@@ -276,72 +300,15 @@ def _expand_plain_abbreviations(text: str) -> str:
     return _ABBREVIATION_PATTERN.sub(replace, text)
 
 
-# Everyday words citizens use for things the documents name formally. Keys are folded
-# (diacritic-free, lower case) so "thuốc nam" and "thuoc nam" both match; the value is appended
-# to the question, never substituted, so nothing the person typed is lost.
-COLLOQUIAL_SYNONYMS: dict[str, str] = {
-    "thuoc nam": "y học cổ truyền",
-    "dong y": "y học cổ truyền",
-    "cham cuu": "y học cổ truyền",
-    "bam huyet": "y học cổ truyền",
-    "thuoc bac": "y học cổ truyền",
-    "con nit": "trẻ em",
-    "tre con": "trẻ em",
-    "em be": "trẻ em",
-    "nguoi gia": "người cao tuổi",
-    "cu gia": "người cao tuổi",
-    "ong ba": "người cao tuổi",
-    "tan tat": "người khuyết tật",
-    "ruou": "rượu bia",
-    "hut thuoc": "thuốc lá",
-    "tiem phong": "tiêm chủng vắc-xin",
-    "chich ngua": "tiêm chủng vắc-xin",
-    "vac xin": "vắc-xin tiêm chủng",
-    "bac si gia dinh": "y học gia đình",
-    "online": "trực tuyến từ xa điện tử",
-    "qua mang": "từ xa điện tử",
-    "facebook": "mạng xã hội",
-    "zalo": "mạng xã hội trang Zalo",
-    "web": "trang thông tin điện tử",
-    "website": "trang thông tin điện tử",
-    "loa phuong": "hệ thống truyền thanh đài truyền thanh",
-    "loa": "truyền thanh",
-    "tap the duc": "hoạt động thể chất rèn luyện",
-    "the duc the thao": "hoạt động thể chất",
-    "chieu cao": "chiều cao tầm vóc",
-    "song lau": "tuổi thọ",
-    "tuoi tho": "tuổi thọ",
-    "vien phi": "viện phí chi phí y tế",
-    "kham mien phi": "khám sức khỏe định kỳ miễn phí khám sàng lọc",
-    "kham dinh ky": "khám sức khỏe định kỳ",
-    "the bhyt": "bảo hiểm y tế",
-    "benh vien tuyen tren": "bệnh viện tuyến trên",
-    "qua tai": "giảm tải",
-    "chen chuc": "giảm tải quá tải",
-    "noi xau": "xuyên tạc sai trái",
-    "bop meo": "xuyên tạc",
-    "tin gia": "thông tin sai trái xuyên tạc tin giả",
-    "nguoi ngheo": "hộ nghèo",
-    "ho so suc khoe": "hồ sơ sức khỏe điện tử sổ sức khỏe",
-    "so suc khoe": "sổ sức khỏe điện tử",
-    "dich benh": "phòng chống dịch bệnh",
-    "y te phuong": "trạm y tế phường",
-    "tram xa": "trạm y tế",
-    "ngua benh": "phòng bệnh",
-    "phong benh": "phòng bệnh",
-    "chua benh": "điều trị khám chữa bệnh",
-    "thay thuoc nhu me hien": "lương y phải như từ mẫu",
-    "luong y": "lương y y đức",
-    "bao hiem suc khoe": "bảo hiểm y tế",
-    "sinh de": "dân số mức sinh",
-    "dan so gia": "già hóa dân số",
-    "cong tac vien": "cộng tác viên công tác viên",
-    "kenh nao": "hệ thống truyền thanh trang thông tin điện tử mạng xã hội phương tiện thông tin",
-    "kenh thong tin": "hệ thống truyền thanh trang thông tin điện tử mạng xã hội",
-    # Keys with diacritics match only when typed with them ("nhậu"; unaccented "nhau" = "each other").
-    "nhậu": "rượu bia",
-    "bia rượu": "rượu bia",
-}
+# Everyday words citizens use for things the documents name formally ("thuốc nam" → y học cổ
+# truyền): a data file, hoidap/data/colloquial.toml. Keys are folded, except the few written with
+# diacritics, which match only when typed with them.
+def _colloquial_synonyms() -> dict[str, str]:
+    text = resources.files("hoidap.data").joinpath("colloquial.toml").read_text(encoding="utf-8")
+    return {nfc(key).lower(): value for table in tomllib.loads(text).values() for key, value in table.items()}
+
+
+COLLOQUIAL_SYNONYMS: dict[str, str] = _colloquial_synonyms()
 _COLLOQUIAL_PATTERN = re.compile(
     r"\b("
     + "|".join(sorted((re.escape(k) for k in COLLOQUIAL_SYNONYMS if not has_diacritics(k)), key=len, reverse=True))

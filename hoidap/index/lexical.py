@@ -11,34 +11,11 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from hoidap.vntext import lexical_terms
+from hoidap.vntext import lexical_terms, within_one_edit
 
 _DF_FILE = "document_frequencies.json"
-
-
-def _edit_distance_at_most_one(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = j = edits = 0
-    while i < len(a) and j < len(b):
-        if a[i] == b[j]:
-            i += 1
-            j += 1
-            continue
-        edits += 1
-        if edits > 1:
-            return False
-        if len(a) == len(b):
-            i += 1
-        j += 1
-    return edits + (len(b) - j) + (len(a) - i) <= 1
-
-
 _MAX_REMEMBERED_CORRECTIONS = 20_000
+
 
 class LexicalIndex:
     """BM25 (Lucene variant) whose tokenizer is :func:`hoidap.vntext.lexical_terms`.
@@ -103,7 +80,7 @@ class LexicalIndex:
         candidates = [
             other
             for other in known
-            if "_" not in other and abs(len(other) - len(term)) <= 1 and _edit_distance_at_most_one(term, other)
+            if "_" not in other and abs(len(other) - len(term)) <= 1 and within_one_edit(term, other)
         ]
         found = max(candidates, key=lambda c: known[c]) if candidates else term
         if len(self._corrections) >= _MAX_REMEMBERED_CORRECTIONS:

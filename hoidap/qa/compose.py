@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from hoidap.domain import Chunk, Document, DocumentReference, SectionNode
+from hoidap.index.accents import question_phrases
 from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
@@ -30,6 +31,7 @@ from hoidap.qa.answerers import (
     TrueFalseAnswerer,
 )
 from hoidap.qa.question import Question
+from hoidap.qa.spelling import AccentedVocabulary
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
     DOC_NUMBER_PATTERN,
@@ -136,6 +138,13 @@ class Composer:
         self.identities = identities
         self.max_sentences = max_sentences
         self.large_collection = len(chunks) >= LARGE_COLLECTION_CHUNKS
+        # Small collections correct any near syllable; the accented spelling tells a typo from a
+        # word the documents never use (hoidap.qa.spelling).
+        self.accented = (
+            None
+            if self.large_collection
+            else AccentedVocabulary((c.search_text for c in chunks), question_phrases())
+        )
         self.chunks_by_doc: dict[str, list[Chunk]] = {}
         for chunk in chunks:
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
@@ -205,10 +214,12 @@ class Composer:
         A small collection (a ward's few plans) lacks many everyday words, so any near one counts."""
         corrected = self.lexical.correct_terms(list(question.content_terms))
         known = self.lexical.document_frequencies
+        changed = {t: c for t, c in zip(question.content_terms, corrected, strict=True) if c != t}
+        implausible = self.accented.implausible_corrections(question.text, changed) if self.accented else set()
         return [
             t
             for t, c in zip(question.content_terms, corrected, strict=True)
-            if (c not in known or (c != t and self.large_collection and is_syllable(t)))
+            if (c not in known or (c != t and (self.large_collection and is_syllable(t) or t in implausible)))
             and not t.isdigit()
             and len(t) > 1
             and t not in COLLOQUIAL_WORDS  # "facebook", "online": their document wording was added

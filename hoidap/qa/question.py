@@ -30,7 +30,7 @@ Intent = Literal[
 _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("signer", re.compile(r"\b(do (d/c |dong chi |ong |ba )?[a-z ]{3,40} ky (khong|ko|k|phai khong|dung khong)|ai ky|nguoi ky|ky boi|do ai ky|ky ten|ai da ky|chu ky|ky van ban|ky ban hanh|chuc vu gi|chuc danh gi|chuc vu nao)\b")),
     ("recipients", re.compile(r"\b(gui (cho |den |toi |len )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan|gui bao cao|(nhung ai|ai|don vi nao|co quan nao|nhung don vi nao|nhung noi nao) (duoc )?nhan|bao cao (len |cho |ve )?(co quan nao|ai|dau|cap nao))\b")),
-    ("date", re.compile(r"\b((ra|ban hanh|ky) (vao )?ngay \d{1,2}/\d{1,2}|ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|khi|luc|thang|nam)( nao| bao gio)?|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
+    ("date", re.compile(r"\b((ra|ban hanh|ky) (vao )?ngay \d{1,2}/\d{1,2}|ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|hom|khi|luc|thang|nam)( nao| bao gio)?|hom nao|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
     ("doc_number", re.compile(r"\b(so hieu|so may|so van ban|mang so|co so hieu|so,? ky hieu|ky hieu (cua )?(van ban|ke hoach|cong van|nghi quyet|chi thi|quyet dinh)|ky hieu (la )?(gi|nao))\b")),
     ("title", re.compile(r"\b(v/v gi|vv gi|ve viec gi|trich yeu|tieu de|ten (day du |chinh xac )?(cua )?(van ban|ke hoach|cong van|chi thi|nghi quyet|chuong trinh)\b.{0,60}\b(la gi|ra sao|the nao)|(van ban|ke hoach|cong van)( nay)? (co )?ten (la )?gi)\b")),
     ("issuer", re.compile(r"\b((co quan|don vi|cap) nao ban hanh|ai ban hanh|do ai ban hanh|cua co quan nao|ban hanh boi|noi ban hanh|tham quyen ban hanh)\b")),
@@ -38,7 +38,7 @@ _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("list", re.compile(r"\b(nhung gi|gom nhung|bao gom|gom (co )?nhung|nhung (noi dung|nhiem vu|giai phap|hinh thuc|bien phap|quan diem|muc tieu|viec|yeu cau|nhom)|cac (noi dung|nhiem vu|giai phap|hinh thuc|bien phap|quan diem|nhom|yeu cau)|liet ke|hinh thuc nao|nhung nao|gom gi|co nhung)\b")),
     ("quantity", re.compile(r"\b(bao nhieu|may (lan|nam|tuoi|cm|phan tram|nhom|quan diem)|ty le|ti le|phan tram|chi tieu|muc bao|it nhat|toi thieu|tang them|dat muc)\b|%")),
     ("when", re.compile(r"\b(khi nao|bao gio|nam nao|thoi han|luc nao|den nam nao|tu nam nao|thoi gian nao|quy nao|han chot)\b")),
-    ("actor", re.compile(r"\b(ai |ai$|co quan nao|don vi nao|ban nao|to chuc nao|ai chu tri|chu tri|phu trach|giao cho|duoc giao|trach nhiem|phan cong|ai lam|ai thuc hien|ai chiu)")),
+    ("actor", re.compile(r"\b(ai |ai$|co quan nao|don vi nao|ban nao|to chuc nao|bo phan nao|phong nao|ai chu tri|chu tri|phu trach|giao cho|duoc giao|trach nhiem|phan cong|ai lam|ai thuc hien|ai chiu)")),
     ("yesno", re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong\b|hay khong|dung hay sai)")),
 ]
 
@@ -78,7 +78,12 @@ _ISSUING = re.compile(r"\b(ban hanh|ky|ra doi|co hieu luc|ra (vao )?(ngay|thang)
 _DOCUMENT_FIRST = re.compile(rf"^(van ban|{referring_nouns()})\b")
 
 
+# "kí" is a common spelling of "ký" (sign): the patterns are written with "ky".
+_KI = re.compile(r"\bki\b")
+
+
 def intent_of(folded: str) -> Intent:
+    folded = _KI.sub("ky", folded)
     for intent, pattern in _INTENT_PATTERNS:
         if pattern.search(folded):
             # "Ngày Sức khỏe toàn dân là ngày nào" asks about an event, not a document's date.

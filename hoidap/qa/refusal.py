@@ -44,6 +44,8 @@ _MAIN_ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = 
         re.compile(r"\d\s*%|phần trăm", re.IGNORECASE),
     ),
     ("số tuổi", re.compile(r"\b(bao nhieu|may|bn) tuoi\b"), re.compile(r"\d+(?:[.,]\d+)?\s*tuổi", re.IGNORECASE)),
+    # "sơ kết vào năm nào": "định kỳ tham mưu sơ kết" states no year.
+    ("năm", re.compile(r"\b(vao |tu |den |trong )?nam nao\b"), re.compile(r"\b(19|20)\d\d\b|năm \d")),
 ]  # fmt: skip
 
 # The commonest Vietnamese family names: a person's name in a passage starts with one of them.
@@ -67,6 +69,13 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
         "số điện thoại",
         re.compile(r"\b(so dien thoai|sdt|so dt|duong day nong|hotline|so lien he)\b"),
         re.compile(r"\b0\d{2,3}[\s.]?\d{3}[\s.]?\d{3,4}\b"),
+    ),
+    (
+        # How to go about something ("thủ tục", "giấy tờ gì", "đăng ký ở đâu"): plans that only set
+        # the policy ("người dân được khám sức khỏe miễn phí") do not say.
+        "thủ tục, hồ sơ",
+        re.compile(r"\b(lam thu tuc|thu tuc (the nao|ra sao|gi|nhu the nao|gom)|giay to gi|giay to nao|mang (theo )?(nhung )?giay to|ho so (gom|can|nhu the nao)|(dang ky|nop|lam) (o|tai) dau)\b"),
+        re.compile(r"thủ tục|hồ sơ|giấy tờ|trình tự|tờ khai|đơn đề nghị|nộp|đăng ký tại", re.IGNORECASE),
     ),
     ("hãng", re.compile(r"\b(hang nao|cua hang nao|nhan hieu|thuong hieu)\b"), None),
     (
@@ -121,7 +130,7 @@ class RefusalPolicy:
         # the colloquial synonyms, means the question is about something else.
         foreign = [w for w in unknown_words or [] if len(w) >= self.min_unknown_word_chars]
         if foreign:
-            return f"văn bản không nhắc đến: {', '.join(foreign)}"
+            return f"văn bản không nhắc đến: {', '.join(_as_written(question.text, foreign))}"
         # A word the collection barely uses, missing from the main quoted passage: the question is
         # about something else ("phim" asked of laws, answered from a law on advertising).
         if rare_missing:

@@ -37,6 +37,9 @@ PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plan"
         ("Kế hoạch gửi cho những đơn vị nào?", "recipients"),
         ("Kế hoạch này có số hiệu là gì?", "doc_number"),
         ("Chiến dịch vệ sinh môi trường tổ chức khi nào?", "when"),
+        ("Ai kí kế hoạch này?", "signer"),  # "kí" is "ký" spelt with i
+        ("Kế hoạch ban hành hôm nào?", "date"),
+        ("Bộ phận nào giám sát ca bệnh?", "actor"),
     ],
 )
 def test_intent_is_read_the_same_with_and_without_diacritics(question: str, intent: str) -> None:
@@ -128,3 +131,22 @@ def test_a_passage_opening_like_the_question_counts_by_the_weight_of_its_words(s
     # Another opening, or a single shared word, counts nothing.
     assert composer._shared_opening(question, "Phòng chống sốt xuất huyết là nhiệm vụ chung.") == 0.0
     assert composer._shared_opening(question, "Sốt cao kéo dài.") == 0.0
+
+
+def test_a_word_the_documents_never_use_is_not_read_as_a_near_one(service: QAService) -> None:
+    # Folded, "giường" is one edit from "gương" and "thấp" from "pháp"; written with diacritics they
+    # are two edits from anything the plan says, so they are words it never uses, not typos.
+    response = service.ask("Đến năm 2027 phường có bao nhiêu giường bệnh điều trị sốt xuất huyết?")
+    assert not response.answerable and "giường" in response.answer
+    # A real typo is still corrected: "lăng quăngg" is one edit from "quăng".
+    typo = service.ask("Đến năm 2028 bao nhiêu phần trăm hộ gia đình được hướng dẫn diệt lăng quăngg?")
+    assert typo.answerable and "95%" in typo.answer
+
+
+def test_how_to_questions_need_a_procedure_and_which_year_needs_a_year(service: QAService) -> None:
+    # The plan sets the campaign, it does not say how to sign up for it.
+    procedure = service.ask("Muốn tham gia chiến dịch vệ sinh môi trường thì đăng ký ở đâu?")
+    assert not procedure.answerable and "thủ tục" in procedure.answer
+    # "mỗi quý một lần" states no year.
+    year = service.ask("Chiến dịch vệ sinh môi trường tổ chức vào năm nào?")
+    assert not year.answerable

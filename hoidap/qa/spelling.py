@@ -1,0 +1,49 @@
+"""Whether a typo correction is believable, judged on the word as the person wrote it.
+
+The lexical index corrects an unknown folded syllable to a known one at one edit ("hiemm" →
+"hiem"). Folded, many different words are one edit apart ("giuong" → "guong", "thap" → "phap"),
+so in a small collection a word the documents never use ("giường bệnh", "thấp còi") is silently
+read as another. A question typed with diacritics says more: "giường" is two edits from the
+collection's "gương", "hiểmm" one from "hiểm". A correction stands only when the typed accented
+word is at most one edit from an accented form of the corrected syllable in the collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from hoidap.vntext import fold_diacritics, has_diacritics, normalize_text, syllables, within_one_edit
+
+
+class AccentedVocabulary:
+    """The accented, lower-case syllables of a collection, by folded syllable."""
+
+    def __init__(self, texts: Iterable[str], language: Iterable[str] = ()) -> None:
+        # Everyday question language ("liệt kê", "nhắc"): words a question uses and documents
+        # need not, never a topic the documents lack.
+        self._language = frozenset(s for phrase in language for s in syllables(normalize_text(phrase).lower()))
+        forms: dict[str, set[str]] = {}
+        for text in texts:
+            for syllable in set(syllables(text.lower())):
+                forms.setdefault(fold_diacritics(syllable), set()).add(syllable)
+        self._forms = forms
+
+    def forms(self, folded: str) -> frozenset[str]:
+        return frozenset(self._forms.get(folded, ()))
+
+    def implausible_corrections(self, question_text: str, corrections: dict[str, str]) -> set[str]:
+        """Folded question syllables (keys of ``corrections``, mapped to their correction) that the
+        question writes with diacritics at more than one edit from every form of the correction."""
+        typed: dict[str, set[str]] = {}
+        for syllable in syllables(normalize_text(question_text).lower()):
+            if has_diacritics(syllable) and syllable not in self._language:
+                typed.setdefault(fold_diacritics(syllable), set()).add(syllable)
+        implausible: set[str] = set()
+        for term, corrected in corrections.items():
+            written = typed.get(term)
+            if not written:
+                continue  # typed without diacritics: nothing more to go on
+            forms = self.forms(corrected)
+            if not any(within_one_edit(w, form) for w in written for form in forms):
+                implausible.add(term)
+        return implausible
