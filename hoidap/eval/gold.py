@@ -52,15 +52,29 @@ def load_gold(path: Path) -> list[GoldQuestion]:
     return questions
 
 
+_WRITTEN_DATE = re.compile(r"\b(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b")
+_NUMERIC_DATE = re.compile(r"\b0*(\d{1,2})/0*(\d{1,2})/(\d{4})\b")
+
+
 def normalise_for_match(text: str) -> str:
-    """NFC, one tone placement, lower case, single spaces, no markdown, "98 %" = "98%"."""
+    """NFC, one tone placement, lower case, single spaces, no markdown, "98 %" = "98%", and one
+    way of writing a date: "ngày 03 tháng 6 năm 2024" = "03/06/2024" = "3/6/2024"."""
     text = normalize_text(text).lower().replace("*", "")
     text = re.sub(r"(\d)\s+%", r"\1%", text)
+    text = _WRITTEN_DATE.sub(r"\1/\2/\3", text)
+    text = _NUMERIC_DATE.sub(lambda m: f"{int(m.group(1))}/{int(m.group(2))}/{m.group(3)}", text)
     return " ".join(text.split())
 
 
 def contains_fact(answer: str, fact: str) -> bool:
-    return normalise_for_match(fact) in normalise_for_match(answer)
+    """``fact`` in ``answer`` after normalising both; a figure is not part of a longer one ("3/6/2024"
+    is not in "13/6/2024", "8%" not in "98%")."""
+    wanted = normalise_for_match(fact)
+    if not wanted:
+        return True
+    before = r"(?<!\d)" if wanted[0].isdigit() else ""
+    after = r"(?![\d,.]\d|\d)" if wanted[-1].isdigit() else ""
+    return re.search(before + re.escape(wanted) + after, normalise_for_match(answer)) is not None
 
 
 def evidence_found(evidence: str, passage: str, threshold: float = 0.9) -> bool:

@@ -52,6 +52,16 @@ def test_contains_fact_normalises_case_tone_placement_spaces_and_percent():
     assert not contains_fact("đạt 89% dân số", "98%")
 
 
+def test_contains_fact_reads_one_date_however_written_and_never_part_of_a_longer_figure():
+    assert contains_fact("ban hành ngày 03 tháng 6 năm 2024", "03/6/2024")
+    assert contains_fact("ký ngày 3/6/2024", "03/06/2024")
+    assert contains_fact("ban hành ngày 03 tháng 6 năm 2024", "03 tháng 6 năm 2024")
+    assert contains_fact("ban hành ngày 3/6/2024", "ngày 03 tháng 6 năm 2024")
+    assert not contains_fact("ký ngày 13/6/2024", "3/6/2024")
+    assert not contains_fact("đạt 98% dân số", "8%")
+    assert not contains_fact("trên 75,5 tuổi", "75")
+
+
 def test_evidence_found_accepts_a_chunk_that_cut_the_first_word():
     evidence = "Chuyển mạnh từ tư duy điều trị sang phòng bệnh và chăm sóc sức khỏe ban đầu"
     passage = "mạnh từ tư duy điều trị sang phòng bệnh và chăm sóc sức khỏe ban đầu; lấy người dân làm trung tâm."
