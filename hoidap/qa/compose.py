@@ -18,7 +18,6 @@ from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, paragraph_spans
-from hoidap.profile import question_type_alternation, question_type_codes
 from hoidap.qa import labels
 from hoidap.qa.answerers import (
     CitedTopicAnswerer,
@@ -29,6 +28,7 @@ from hoidap.qa.answerers import (
     Router,
     TrueFalseAnswerer,
 )
+from hoidap.qa.document_types import ASKED_TYPE, REFERENCE, TYPE_CODES, TYPE_NAMES
 from hoidap.qa.question import Question
 from hoidap.vntext import (
     COLLOQUIAL_WORDS,
@@ -462,7 +462,7 @@ class Composer:
         number is not an answer about a document it cites."""
         own = doc_number_key(document.metadata.number) if document and document.metadata.number else None
         named_numbers = (
-            {int(m.group(2)) for m in _REFERENCE_TYPES.finditer(question.folded) if m.group(2)} if question else set()
+            {int(m.group(2)) for m in REFERENCE.finditer(question.folded) if m.group(2)} if question else set()
         )
         chunks = [hit.chunk for hit in hits[:6]]
         if document is not None:
@@ -1055,29 +1055,19 @@ def _clause_windows(text: str, sentence: Span, max_chars: int) -> list[Span]:
     return windows
 
 
-# How a question names a document's type ("nghị quyết", "KH", "luật"), folded, each mapped to its
-# code: the document profile's numbered types and typed short codes (hoidap/data/document_profile.toml).
-_TYPE_CODE = question_type_codes()
-_TYPES = question_type_alternation()
-_REFERENCE_TYPES = re.compile(
-    rf"\b({_TYPES})(?: hanh dong)?"
-    r"\s*(?:so\s*)?(\d{1,4})?(?:\s*[-/]\s*[a-z]+(?:\s*[-/]\s*[a-z]+)?)?\b"
-)
-
-
 def subject_reference(question: Question) -> tuple[str, int] | None:
     """(type code, number) of the first document the question names, if it names it by number.
 
     "CT 25-CT/TW do cơ quan nào ban hành" → ("ct", 25); "KH thực hiện NQ 72 ai ký" → None (the
     subject, the plan, is named without a number; NQ 72 only describes it).
     """
-    match = _REFERENCE_TYPES.search(question.folded)
+    match = REFERENCE.search(question.folded)
     if match is None or match.group(2) is None:
         return None
     number = int(match.group(2))
     if 1900 <= number <= 2100:
         return None
-    return _TYPE_CODE.get(match.group(1), match.group(1)), number
+    return TYPE_CODES.get(match.group(1), match.group(1)), number
 
 
 def _clause_end(text: str, start: int, limit: int, window: int = 160) -> int:
@@ -1119,21 +1109,15 @@ def readable_title(text: str) -> str:
 
 def subject_type(question: Question) -> str | None:
     """Type code of the first document type the question names ("KH số mấy" → "kh")."""
-    match = _REFERENCE_TYPES.search(question.folded)
-    return _TYPE_CODE.get(match.group(1), match.group(1)) if match else None
-
-
-_ASKED_TYPE = re.compile(
-    rf"\b({_TYPES})"
-    r"(?: hanh dong)?(?: cua (?:[a-z]+ ){0,2}[a-z]+)?\s+(so may|so bao nhieu|so hieu|so nao|mang so|la so|nao)\b"
-)
+    match = REFERENCE.search(question.folded)
+    return TYPE_CODES.get(match.group(1), match.group(1)) if match else None
 
 
 def named_type(question: Question) -> str | None:
     """Type code of a document the question asks for by name: "chương trình hành động nào",
     "kế hoạch số mấy" → "ctr", "kh"."""
-    asked = _ASKED_TYPE.search(question.folded)
-    return _TYPE_CODE.get(asked.group(1), asked.group(1)) if asked else None
+    asked = ASKED_TYPE.search(question.folded)
+    return TYPE_CODES.get(asked.group(1), asked.group(1)) if asked else None
 
 
 def _is_of_type(number: str, wanted: str) -> bool:
@@ -1157,7 +1141,7 @@ def asked_type(question: Question) -> str | None:
 # "… căn cứ (vào) kế hoạch số mấy": the number asked is of a document the retrieved one builds on.
 _RELATION_THEN_TYPE = re.compile(
     r"\b(can cu|thuc hien|cu the hoa|trien khai|quan triet|theo)( vao)? "
-    rf"({_TYPES})( hanh dong)?"
+    rf"({TYPE_NAMES})( hanh dong)?"
     r"( cua [a-z ]{2,40}?)? (so may|so bao nhieu|so nao|so hieu|mang so|la so|nao)\b"
 )
 _RELATION = re.compile(r"\b(can cu|thuc hien|cu the hoa|trien khai|quan triet)\b")
@@ -1173,7 +1157,7 @@ def _asks_about_a_cited_document(question: Question, document: Document | None) 
         return False
     asked = asked_type(question)
     own = fold_diacritics(document.metadata.doc_type).lower()
-    own_code = _TYPE_CODE.get(own, own)
+    own_code = TYPE_CODES.get(own, own)
     return asked is not None and not own_code.startswith(asked)
 
 
@@ -1184,7 +1168,7 @@ _ASKS_ENUMERATION = re.compile(r"\b(co may|gom may|bao gom nhung|gom nhung|ke ra
 # Words that name a document rather than what it is about: type names and codes (from the
 # profile), how one builds on another, and the issuing bodies' common words.
 _DOCUMENT_WORDS = frozenset(
-    " ".join(_TYPE_CODE).split()
+    " ".join(TYPE_CODES).split()
     + "hanh dong can cu trien khai cu the hoa ban thuong vu dang uy thanh tinh phuong".split()
 )
 _HEADING_FILLER = frozenset({"va", "cac", "cua", "ve", "trong", "cho", "voi", "tai", "theo", "nhung"})
