@@ -9,6 +9,7 @@ Each answerer owns its logic and is built with what it reads: the passage toolki
 (:class:`~hoidap.qa.compose.Composer`: sentences scored against the question, items read whole),
 and for the metadata answerer also the cited-document lookups (:class:`CitedDocuments`, shared
 with the reference answerers) and the passage answerer (a number or date quoted from running text).
+The passage answerer reads a whole item with its bullets through :class:`~hoidap.qa.answerers.lists.ListReader`.
 
 =================  =====================================================================
 answerer           answers
