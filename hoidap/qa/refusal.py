@@ -16,16 +16,13 @@ import re
 from dataclasses import dataclass
 
 from hoidap.domain import Chunk, Document
-from hoidap.profile import code_of, question_setting, question_type_alternation, question_type_codes
+from hoidap.profile import code_of, question_setting
+from hoidap.qa.document_types import SHORT_REFERENCE, TYPE_CODES
 from hoidap.qa.labels import document_label
 from hoidap.qa.named_documents import title_years
 from hoidap.qa.question import Question
 from hoidap.vntext import DOC_NUMBER_PATTERN, UPPERCASE_LETTERS, fold_diacritics
 
-# Short references typed by people: "NQ 72", "nghị quyết số 72", "CT 25", "NĐ 30", "KL 226".
-# Type names and typed codes come from the document profile; each maps to its folded code.
-_TYPE_CODES = question_type_codes()
-_SHORT_REFERENCE = re.compile(rf"\b({question_type_alternation()})\s*(?:so\s*)?(\d{{1,4}})\b")
 _NAMED_AFTER_WHAT_THEY_IMPLEMENT = frozenset(
     code for name in question_setting("named_after_what_they_implement") if (code := code_of(name))
 )
@@ -228,8 +225,8 @@ def unknown_references(question: Question, documents: dict[str, Document]) -> li
     """Document references in the question that no document in the corpus mentions."""
     known = known_reference_numbers(documents)
     unknown: list[str] = []
-    for match in _SHORT_REFERENCE.finditer(question.folded):
-        code = _TYPE_CODES.get(match.group(1))
+    for match in SHORT_REFERENCE.finditer(question.folded):
+        code = TYPE_CODES.get(match.group(1))
         number = int(match.group(2))
         if 1900 <= number <= 2100 or code is None:
             continue  # a year ("kế hoạch 2026"), not a document number

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from hoidap.index.retriever import ScoredChunk
+from hoidap.qa.passages import Draft
 from hoidap.qa.question import Question
-
-if TYPE_CHECKING:
-    from hoidap.qa.compose import Draft
 
 
 class Answerer(Protocol):

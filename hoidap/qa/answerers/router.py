@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from hoidap.index.retriever import ScoredChunk
 from hoidap.qa.answerers.base import Answerer
+from hoidap.qa.passages import Draft
 from hoidap.qa.question import Question
-
-if TYPE_CHECKING:
-    from hoidap.qa.compose import Draft
 
 
 class Router:

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 from hoidap.domain import Document
 from hoidap.index.retriever import ScoredChunk
 from hoidap.qa.labels import document_label
+from hoidap.qa.passages import Draft, Evidence, clean_for_answer
 from hoidap.qa.question import Question
 from hoidap.qa.schemas import SearchHit
 from hoidap.qa.verify import ClaimCheck, ClaimChecker
 from hoidap.vntext import fold_diacritics, normalize_text
 
 if TYPE_CHECKING:
-    from hoidap.qa.compose import Composer, Draft
+    from hoidap.qa.compose import Composer
 
 _EDGE = " \t\n,.;:!?…-–—\"'“”«»()"
 
@@ -111,21 +112,21 @@ class TrueFalseAnswerer:
 
     name = "true_false"
 
-    def __init__(self, composer: Composer) -> None:
-        self.composer = composer
+    def __init__(self, passages: Composer) -> None:
+        self.documents = passages.documents
         self._checker: ClaimChecker | None = None
 
     @property
     def checker(self) -> ClaimChecker:
         if self._checker is None:  # IDF weights over the collection: built on the first such question
-            self._checker = ClaimChecker(self.composer.documents, lambda query, k: [])
+            self._checker = ClaimChecker(self.documents, lambda query, k: [])
         return self._checker
 
     def answer(self, question: Question, hits: list[ScoredChunk]) -> Draft | None:
         statement = true_false_statement(question.text)
         if statement is None or not hits:
             return None
-        documents = self.composer.documents
+        documents = self.documents
         searched = [_search_hit(h, documents) for h in hits if h.chunk.doc_id in documents]
         check = self.checker.check_against(statement, searched)
         if check.verdict == "not_found" or not check.passages or check.mismatches == ["statement"]:
@@ -134,8 +135,6 @@ class TrueFalseAnswerer:
         return self._draft(check, hits)
 
     def _draft(self, check: ClaimCheck, hits: list[ScoredChunk]) -> Draft | None:
-        from hoidap.qa.compose import Draft, Evidence, clean_for_answer
-
         passage = check.passages[0]
         holder = next(
             (h for h in hits if h.chunk.doc_id == passage.doc_id and h.chunk.start <= passage.start
