@@ -53,16 +53,19 @@ def load_gold(path: Path) -> list[GoldQuestion]:
 
 
 _WRITTEN_DATE = re.compile(r"\b(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b")
+_LEADING_ZEROS = re.compile(r"(?<![\d,.])0+(?=\d)")
 _NUMERIC_DATE = re.compile(r"\b0*(\d{1,2})/0*(\d{1,2})/(\d{4})\b")
 
 
 def normalise_for_match(text: str) -> str:
     """NFC, one tone placement, lower case, single spaces, no markdown, "98 %" = "98%", and one
-    way of writing a date: "ngày 03 tháng 6 năm 2024" = "03/06/2024" = "3/6/2024"."""
+    way of writing a date or a count: "ngày 03 tháng 6 năm 2024" = "03/06/2024" = "3/6/2024",
+    "01 năm" = "1 năm"."""
     text = normalize_text(text).lower().replace("*", "")
     text = re.sub(r"(\d)\s+%", r"\1%", text)
     text = _WRITTEN_DATE.sub(r"\1/\2/\3", text)
     text = _NUMERIC_DATE.sub(lambda m: f"{int(m.group(1))}/{int(m.group(2))}/{m.group(3)}", text)
+    text = _LEADING_ZEROS.sub("", text)  # "01 năm" = "1 năm"
     return " ".join(text.split())
 
 

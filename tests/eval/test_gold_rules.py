@@ -60,6 +60,8 @@ def test_contains_fact_reads_one_date_however_written_and_never_part_of_a_longer
     assert not contains_fact("ký ngày 13/6/2024", "3/6/2024")
     assert not contains_fact("đạt 98% dân số", "8%")
     assert not contains_fact("trên 75,5 tuổi", "75")
+    assert contains_fact("thời hạn là 01 năm", "1 năm") and contains_fact("sau 6 tháng", "06 tháng")
+    assert contains_fact("giảm 0,5 điểm", "0,5") and not contains_fact("đạt 100%", "10%")
 
 
 def test_evidence_found_accepts_a_chunk_that_cut_the_first_word():
