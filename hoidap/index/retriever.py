@@ -73,7 +73,8 @@ class HybridRetriever:
     def dense_query_text(self, query: str) -> tuple[str, bool]:
         """The text to embed, and whether the question was typed without diacritics."""
         if is_unaccented(query):
-            return self.index.accents.restore(query), True
+            # As typed, accents restored: "bn % tien" keeps its "%" and "Bach Dang" its capitals.
+            return self.index.accents.restore_in_place(query), True
         return normalize_text(query), False
 
     def search(self, query: str, k: int = 5) -> RetrievalResult:

@@ -64,3 +64,12 @@ def test_hnsw_fuses_over_candidate_pools_and_agrees_with_flat(shared_service: QA
         same_first += approximate.hits[0].chunk.chunk_id == flat.search(question, k=5).hits[0].chunk.chunk_id
     # The rescaling runs over fewer scores, so a few near-ties may swap; most must not.
     assert same_first >= 0.85 * len(questions), (same_first, len(questions))
+
+
+def test_an_unaccented_question_is_embedded_as_typed_with_its_accents_back(shared_service: QAService) -> None:
+    retriever = HybridRetriever(shared_service.index, shared_service.embedder)
+    text, unaccented = retriever.dense_query_text("Ho can ngheo o phuong Bach Dang duoc ho tro bn % tien mua the?")
+    assert unaccented
+    # The "%" and the question mark stay, and so do the capitals of a name.
+    assert "%" in text and text.endswith("?") and text.startswith("H")
+    assert "hỗ trợ" in text
