@@ -6,6 +6,7 @@ so in a small collection a word the documents never use ("giường bệnh", "th
 read as another. A question typed with diacritics says more: "giường" is two edits from the
 collection's "gương", "hiểmm" one from "hiểm". A correction stands only when the typed accented
 word is at most one edit from an accented form of the corrected syllable in the collection.
+Typed without diacritics, only a long well-formed syllable is taken for a word.
 """
 
 from __future__ import annotations
@@ -45,14 +46,17 @@ class AccentedVocabulary:
         return frozenset(self._forms.get(folded, ()))
 
     def implausible_corrections(self, question_text: str, corrections: dict[str, str]) -> set[str]:
-        """Folded question syllables (keys of ``corrections``, mapped to their correction) that the
-        question writes with diacritics at more than one edit from every form of the correction."""
+        """Folded question syllables (keys of ``corrections``, mapped to their correction) that are
+        words, not typos: written with diacritics at more than one edit from every form of the
+        correction, or, in a question typed without any, long well-formed syllables that everyday
+        question language does not use either."""
+        written_syllables = syllables(normalize_text(question_text).lower())
+        unaccented = not any(has_diacritics(syllable) for syllable in written_syllables)
         typed: dict[str, set[str]] = {}
-        for syllable in syllables(normalize_text(question_text).lower()):
+        for syllable in written_syllables:
             if has_diacritics(syllable) and syllable not in self._language:
                 typed.setdefault(fold_diacritics(syllable), set()).add(syllable)
         implausible: set[str] = set()
-        unaccented = not typed
         for term, corrected in corrections.items():
             written = typed.get(term)
             if not written:
