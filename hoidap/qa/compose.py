@@ -65,6 +65,10 @@ _ASSIGNMENT = re.compile(r"(phân công|giao .{0,40}(chủ trì|thực hiện|tr
 _ASKS_ASSIGNMENT = re.compile(r"\b(chu tri|phoi hop|phan cong|giao (cho )?(ai|co quan|don vi)|duoc giao|ai (lam|thuc hien|phu trach))\b")
 _NUMBER = re.compile(r"\d")
 _TIME_WORDS = re.compile(r"\b(19|20)\d\d\b|quý|hằng năm|hàng năm|từ năm|đến năm|giai đoạn", re.IGNORECASE)
+# "xong trước lúc nào", "hạn chót": a deadline, which a passage states as one ("hoàn thành trong
+# Quý I/2024", "chậm nhất", "trước ngày …"), not as any date it mentions.
+_ASKS_DEADLINE = re.compile(r"\b(truoc (khi|luc|thoi diem|ngay) nao|han chot|thoi han|xong (truoc|vao|khi|luc))\b")
+_DEADLINE = re.compile(r"hoàn thành|chậm nhất|trước ngày|trước tháng|trước quý|thời hạn", re.IGNORECASE)
 # From this many chunks a collection counts as large for typo correction (the five ward plans
 # make ~100 chunks, the six cited laws ~1,600, the 24 laws ~5,000).
 LARGE_COLLECTION_CHUNKS = 1000
@@ -247,6 +251,8 @@ class Composer:
             score += 0.12
         if intent == "when" and _TIME_WORDS.search(text):
             score += 0.12
+            if _ASKS_DEADLINE.search(question.folded) and _DEADLINE.search(text):
+                score += 0.12
         if intent == "actor" and ACTOR_WORDS.search(text):
             score += 0.08
         for year in question.years:

@@ -153,3 +153,12 @@ def test_how_to_questions_need_a_procedure_and_which_year_needs_a_year(service: 
     # "mỗi quý một lần" states no year.
     year = service.ask("Chiến dịch vệ sinh môi trường tổ chức vào năm nào?")
     assert not year.answerable
+
+
+def test_a_deadline_question_prefers_the_passage_stating_a_deadline(service: QAService) -> None:
+    composer = service.composer
+    question = analyse("Chiến dịch vệ sinh môi trường phải tổ chức xong trước lúc nào?")
+    assert question.intent == "when"
+    dated = "Tổ chức chiến dịch vệ sinh môi trường theo Chỉ thị ngày 05/01/2026."
+    deadline = "Tổ chức chiến dịch vệ sinh môi trường (hoàn thành trong Quý II/2026)."
+    assert composer.unit_score(question, deadline, "") > composer.unit_score(question, dated, "")
