@@ -54,7 +54,6 @@ def load_gold(path: Path) -> list[GoldQuestion]:
 
 _WRITTEN_DATE = re.compile(r"\b(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b")
 _LEADING_ZEROS = re.compile(r"(?<![\d,.])0+(?=\d)")
-_NUMERIC_DATE = re.compile(r"\b0*(\d{1,2})/0*(\d{1,2})/(\d{4})\b")
 
 
 def normalise_for_match(text: str) -> str:
@@ -64,8 +63,7 @@ def normalise_for_match(text: str) -> str:
     text = normalize_text(text).lower().replace("*", "")
     text = re.sub(r"(\d)\s+%", r"\1%", text)
     text = _WRITTEN_DATE.sub(r"\1/\2/\3", text)
-    text = _NUMERIC_DATE.sub(lambda m: f"{int(m.group(1))}/{int(m.group(2))}/{m.group(3)}", text)
-    text = _LEADING_ZEROS.sub("", text)  # "01 năm" = "1 năm"
+    text = _LEADING_ZEROS.sub("", text)  # "01 năm" = "1 năm", "03/06/2024" = "3/6/2024"
     return " ".join(text.split())
 
 
