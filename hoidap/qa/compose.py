@@ -40,6 +40,7 @@ from hoidap.qa.passages import (
     MAX_UNIT_CHARS,
     Draft,
     Evidence,
+    asked_figure,
     clause_windows,
     clean_for_answer,
     full_sentence_spans,
@@ -237,17 +238,31 @@ class Composer:
         heading: str = "",
         section: str = "",
         context_share: float | None = None,
+        lead_in: str = "",
     ) -> float:
         """How well one passage answers: question terms it covers (its own words first, then
         its chunk's and its section heading's), plus what the question type needs (a figure, a
-        year, an actor, an assignment)."""
+        year, an actor, an assignment). A list item is read with its ``lead_in`` ("Nam, nữ kết
+        hôn với nhau phải tuân theo các điều kiện sau đây:" before "a) Nam từ đủ 20 tuổi trở
+        lên"), which says what the item is about."""
         if context_share is None:
             context_share = self._context_share(question, context, heading)
-        score = 0.8 * self.coverage(question, text) + context_share
+        own = self.coverage(question, text)
+        if lead_in:
+            # Half weight: the lead-in is shared by every item of its list, so what sets an item
+            # apart stays its own words.
+            own = (own + self.coverage(question, f"{lead_in}\n{text}")) / 2
+        score = 0.8 * own + context_share
         intent = question.intent
         if _ASKS_ASSIGNMENT.search(question.folded) and _ASSIGNMENT.search(text):
             score += 0.25
         if intent == "quantity" and _NUMBER.search(text):
+            score += 0.12
+        figure = asked_figure(question.folded)
+        if figure is not None and figure[0] != "năm" and figure[1].search(text):
+            # The kind of figure asked ("20 tuổi" for "bao nhiêu tuổi"), not just any number
+            # ("khoản 1 Điều 8"). Not a year: every dated reference states one ("ngày 28/5/2024"),
+            # and "when" questions have their own bonus.
             score += 0.12
         if intent == "when" and _TIME_WORDS.search(text):
             score += 0.12
@@ -307,9 +322,30 @@ class Composer:
                 section = " › ".join(chunk.section_path)
                 shared = self._context_share(question, chunk.search_text, heading)
                 # Figures and dates are quoted by the clause; everything else by the sentence.
-                for unit in self._units(chunk, clauses=question.intent in ("quantity", "when")):
+                lead_in = ""
+                # "Điều 21. Người chưa thành niên": an article's title names its subject and answers
+                # nothing itself; it stands for the provision that follows it.
+                title = _ARTICLE_TITLE.sub("", heading).strip(" .…") if _ARTICLE_TITLE.match(heading) else None
+                units = self._units(chunk, clauses=question.intent in ("quantity", "when"))
+                for index, unit in enumerate(units):
                     text = document.text[unit.start : unit.end]
-                    score = self.unit_score(question, text, chunk.search_text, heading, section, shared) + prior
+                    if title and text.strip(" .*") == title:
+                        body = next((u for u in units[index + 1 :] if not _BARE_LABEL.fullmatch(document.text[u.start : u.end])), None)
+                        if body is not None:
+                            score = self.unit_score(question, text, chunk.search_text, heading, section, shared) + prior
+                            candidates.append(Evidence(chunk, body.start, body.end, score, hit.score))
+                        continue
+                    item = bool(_LIST_ITEM_AT_START.match(text))
+                    score = (
+                        self.unit_score(
+                            question, text, chunk.search_text, heading, section, shared, lead_in if item else ""
+                        )
+                        + prior
+                    )
+                    if text.rstrip().endswith(":"):
+                        lead_in = text
+                    elif not item:
+                        lead_in = ""  # the list is over
                     candidates.append(Evidence(chunk, unit.start, unit.end, score, hit.score))
         candidates.sort(key=lambda e: -e.score)
         return candidates
@@ -359,7 +395,8 @@ class Composer:
         if len(clean_for_answer(document.text[start:end])) < 60:
             units = self._units(evidence.chunk)
             following = [u for u in units if u.start >= end]
-            if following:
+            # A new clause or point ("2. Giao dịch …") is another provision, not the rest of this one.
+            if following and not _LIST_ITEM_AT_START.match(document.text[end : following[0].end].lstrip()):
                 end = following[0].end
         start, end = trim_span(document.text, start, end)
         return Evidence(evidence.chunk, start, end, evidence.score, evidence.retrieval_score)
@@ -367,6 +404,10 @@ class Composer:
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _ITEM_LABEL_AT_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\))\s*")
+_BARE_LABEL = re.compile(r"\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d+[a-zđ]?\.)\s*")
+_ARTICLE_TITLE = re.compile(r"^Điều\s+\d+[a-zđ]?\.\s*")
+# A list item: a point ("a)"), a numbered clause ("2."), a bullet ("-", "+", "•").
+_LIST_ITEM_AT_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-+•])(?:\s|$)")
 
 
 @functools.lru_cache(maxsize=4096)

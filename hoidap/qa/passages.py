@@ -18,6 +18,33 @@ ACTOR_WORDS = re.compile(
     r"phối hợp|chịu trách nhiệm|đồng chí|bí thư|cơ quan|phòng)",
     re.IGNORECASE,
 )
+# Figures a question may ask for, each as (what it is called, its pattern on the folded question,
+# the pattern a passage stating it contains). Numbers may be written in words, as laws do
+# ("chưa đủ mười tám tuổi").
+_NUMBER_WORD = r"(?:một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|tám|chín|mười|mươi|trăm)"
+_WRITTEN_NUMBER = rf"(?:\d+(?:[.,]\d+)?|(?:{_NUMBER_WORD}\s+){{0,4}}{_NUMBER_WORD})"
+ASKED_FIGURES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    (
+        "tỷ lệ phần trăm",
+        re.compile(r"(bao nhieu|may|bn)\s*(%|phan tram)"),
+        re.compile(r"\d\s*%|phần trăm", re.IGNORECASE),
+    ),
+    (
+        "số tuổi",
+        re.compile(r"\b(bao nhieu|may|bn) tuoi\b"),
+        re.compile(rf"\b{_WRITTEN_NUMBER}\s*tuổi", re.IGNORECASE),
+    ),
+    # "sơ kết vào năm nào": "định kỳ tham mưu sơ kết" states no year.
+    ("năm", re.compile(r"\b(vao |tu |den |trong )?nam nao\b"), re.compile(r"\b(19|20)\d\d\b|năm \d")),
+]
+
+
+def asked_figure(folded_question: str) -> tuple[str, re.Pattern[str]] | None:
+    """The kind of figure a question asks for ("bao nhiêu %", "mấy tuổi", "năm nào") and the pattern
+    of a passage stating it, if any."""
+    return next(((label, needs) for label, asks, needs in ASKED_FIGURES if asks.search(folded_question)), None)
+
+
 _EDGE_MARKDOWN = re.compile(r"^[\s*]+|[\s*]+$")
 # The longest sentence quoted whole; a longer one is also cut into windows of its clauses.
 MAX_UNIT_CHARS = 420

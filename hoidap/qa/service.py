@@ -241,6 +241,11 @@ class QAService:
         if not draft.answerable:
             return draft.refusal, 0.0
         evidence_texts = [e.chunk.search_text for e in draft.evidence]
+        main = draft.evidence[draft.sentences[0][1]] if draft.sentences else draft.evidence[0]
+        # The main quote as read on its own: document title, headings, the quoted span.
+        main_context = "\n".join(
+            (main.chunk.search_text.split("\n", 1)[0], " › ".join(main.chunk.section_path), self.composer.text_of(main))
+        )
         coverage = self.composer.coverage(analysed, "\n".join(evidence_texts), bigrams=False)
         if draft.exact:  # metadata answers are exact lookups, not matches
             return None, coverage
@@ -259,6 +264,7 @@ class QAService:
             main_answer=draft.sentences[0][0] if draft.sentences else None,
             # A year in the document's title ("Nghị quyết … ngày 09/9/2025") is no year of the passage.
             main_passage=" › ".join(draft.evidence[0].chunk.section_path) + "\n" + draft.evidence[0].chunk.text,
+            main_coverage=self.composer.coverage(analysed, main_context, bigrams=False),
         )
         return reason, coverage
 

@@ -6,7 +6,8 @@ so in a small collection a word the documents never use ("giường bệnh", "th
 read as another. A question typed with diacritics says more: "giường" is two edits from the
 collection's "gương", "hiểmm" one from "hiểm". A correction stands only when the typed accented
 word is at most one edit from an accented form of the corrected syllable in the collection.
-Typed without diacritics, only a long well-formed syllable is taken for a word.
+Typed without diacritics, only a long well-formed syllable, or two neighbouring syllables that
+both need correcting ("thap coi"), is taken for a word.
 """
 
 from __future__ import annotations
@@ -57,6 +58,14 @@ class AccentedVocabulary:
             if has_diacritics(syllable) and syllable not in self._language:
                 typed.setdefault(fold_diacritics(syllable), set()).add(syllable)
         implausible: set[str] = set()
+        if unaccented:
+            # Two neighbouring syllables that both need correcting are one word the documents lack
+            # ("thap coi" for "thấp còi"), not two slips side by side.
+            folded = [fold_diacritics(s) for s in written_syllables]
+            for first, second in zip(folded, folded[1:], strict=False):
+                pair = (first, second)
+                if all(t in corrections and is_syllable(t) and t not in self._folded_language for t in pair):
+                    implausible.update(pair)
         for term, corrected in corrections.items():
             written = typed.get(term)
             if not written:

@@ -122,3 +122,20 @@ def test_true_false_tail_and_accented_stopwords_leave_content_terms() -> None:
     assert question.intent == "yesno"
     assert {"hoi", "dong", "trong", "tai", "dung"} <= set(question.content_terms)
     assert "sai" not in question.content_terms
+
+
+def test_a_list_point_is_read_with_its_lead_in_and_ages_may_be_written_in_words(service: QAService) -> None:
+    # "a) Từ đủ mười tám tuổi trở lên" says what it is about only through its lead-in ("Người đề
+    # nghị cấp phép phải đáp ứng các điều kiện sau đây:"), and writes its number in words.
+    response = service.ask("Người đề nghị cấp phép trồng cây trên mái nhà chung cư phải từ đủ bao nhiêu tuổi?")
+    assert response.answerable, response.answer
+    assert "mười tám tuổi" in response.citations[0].text
+
+
+def test_a_short_provision_is_not_run_into_the_next_clause_number(service: QAService) -> None:
+    response = service.ask("Hồ sơ nộp tại cơ quan nào?")
+    assert response.answerable, response.answer
+    assert "Ủy ban nhân dân cấp xã" in response.answer
+    # The next clause ("3. Giấy phép …") is another provision: neither it nor its number is quoted.
+    assert "Giấy phép có thời hạn" not in response.answer
+    assert not any(citation.text.rstrip().endswith("3.") for citation in response.citations)

@@ -16,8 +16,10 @@ from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.qa.question import analyse, intent_of
+from hoidap.qa.refusal import RefusalPolicy
 from hoidap.qa.schemas import AskResponse
 from hoidap.qa.service import QAService
+from hoidap.qa.spelling import AccentedVocabulary
 from hoidap.settings import Settings
 from hoidap.vntext import fold_diacritics
 from tests.conftest import HashingEmbedder
@@ -162,3 +164,27 @@ def test_a_deadline_question_prefers_the_passage_stating_a_deadline(service: QAS
     dated = "Tổ chức chiến dịch vệ sinh môi trường theo Chỉ thị ngày 05/01/2026."
     deadline = "Tổ chức chiến dịch vệ sinh môi trường (hoàn thành trong Quý II/2026)."
     assert composer.unit_score(question, deadline, "") > composer.unit_score(question, dated, "")
+
+
+def test_two_neighbouring_unknown_syllables_typed_without_diacritics_are_one_word() -> None:
+    vocabulary = AccentedVocabulary(["Giảm tỷ lệ trẻ em suy dinh dưỡng; phổ biến pháp luật; bữa cơm gia đình."])
+    # "thap coi" (thấp còi): both syllables need correcting ("pháp", "cơm"), side by side.
+    assert vocabulary.implausible_corrections("ty le tre thap coi", {"thap": "phap", "coi": "com"}) == {"thap", "coi"}
+    # One short syllable alone stays a typo, as before.
+    assert vocabulary.implausible_corrections("ty le tre thap giam", {"thap": "phap"}) == set()
+
+
+def test_a_figure_for_another_subject_is_no_answer() -> None:
+    policy = RefusalPolicy()
+    question = analyse("Hộ cận nghèo được hỗ trợ bao nhiêu % tiền mua thẻ bảo hiểm y tế?")
+    figure_elsewhere = "Đến năm 2030 tỷ lệ bao phủ bảo hiểm y tế đạt 98%."
+    # The quote stating the figure covers too little of the question by itself.
+    reason = policy.reason_to_refuse(question, [figure_elsewhere], 0.6, {}, main_answer=figure_elsewhere, main_coverage=0.15)
+    assert reason is not None and "con số" in reason
+    # "bao nhiêu % viện phí": the percentage is a share of hospital fees, which the quote must name.
+    fees = analyse("Đi khám ở trạm y tế thì bảo hiểm trả bao nhiêu % viện phí?")
+    other_share = "Tăng tỷ lệ khám bệnh tại trạm y tế lên trên 20%."
+    reason = policy.reason_to_refuse(fees, [other_share], 0.6, {}, main_answer=other_share, main_coverage=0.6)
+    assert reason is not None and "viện phí" in reason
+    paid = "Bảo hiểm y tế trả 80% viện phí khi khám tại trạm y tế."
+    assert policy.reason_to_refuse(fees, [paid], 0.9, {}, main_answer=paid, main_coverage=0.9) is None
