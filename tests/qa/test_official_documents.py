@@ -138,4 +138,14 @@ def test_a_short_provision_is_not_run_into_the_next_clause_number(service: QASer
     assert "Ủy ban nhân dân cấp xã" in response.answer
     # The next clause ("3. Giấy phép …") is another provision: neither it nor its number is quoted.
     assert "Giấy phép có thời hạn" not in response.answer
-    assert not any(citation.text.rstrip().endswith("3.") for citation in response.citations)
+    assert "xã. 3" not in response.answer and "xã 3" not in response.answer
+
+
+def test_a_sentence_announcing_a_list_is_answered_with_its_list(service: QAService) -> None:
+    # The article is too long to read out whole: the answer is the sentence that announces the
+    # list and its points, not the article's other clauses.
+    response = service.ask("Việc nuôi thử nghiệm bị đình chỉ trong trường hợp nào?")
+    assert response.answerable, response.answer
+    for point in ("thoát ra môi trường tự nhiên", "Không khắc phục vi phạm", "Giả mạo hồ sơ"):
+        assert point in response.answer
+    assert "kiểm tra định kỳ hằng năm" not in response.answer

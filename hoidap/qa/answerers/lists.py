@@ -26,6 +26,18 @@ if TYPE_CHECKING:
 _MAX_LIST_CHARS = 1100
 _MAX_ITEM_CHARS = 800
 _ITEM_LABEL = re.compile(r"\s*(?:[IVX]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*")
+_LABEL_KINDS = (
+    ("point", re.compile(r"\s*[a-zđ]\)\s")),
+    ("clause", re.compile(r"\s*\d+(?:\.\d+)*\.\s")),
+    ("dash", re.compile(r"\s*[-–•*]\s")),
+    ("plus", re.compile(r"\s*\+\s")),
+)
+
+
+def _label_kind(line: str) -> str | None:
+    """What labels a list line: a point "a)", a numbered clause "1.", a dash or a plus bullet (two
+    levels in administrative documents); None for none."""
+    return next((kind for kind, pattern in _LABEL_KINDS if pattern.match(line)), None)
 
 
 class ListReader:
@@ -81,6 +93,10 @@ class ListReader:
                 return self.passages.unit_score(question, document.text[span.start : span.end], chunk.search_text)
 
             anchor = next((i for i, (_, span) in enumerate(lines) if span.start <= best.start < span.end + 1), 0)
+            listed = self._list_under(document.text, lines, anchor) if self.is_intro(best) else []
+            if listed and sum(lines[i][1].end - lines[i][1].start for i in [anchor, *listed]) <= budget:
+                # "… phải bảo đảm các yêu cầu sau đây:": the answer is the list it announces, whole.
+                return self._draft(question, best, document.text, lines, {anchor, *listed})
             keep = {anchor} if not (self.is_intro(best) or self.is_heading(best)) else set()
             if self.is_heading(Evidence(lines[0][0], lines[0][1].start, lines[0][1].end, 0, 0)):
                 keep.add(0)
@@ -97,6 +113,26 @@ class ListReader:
                     continue
                 keep.add(index)
                 used += length
+        return self._draft(question, best, document.text, lines, keep)
+
+    @staticmethod
+    def _list_under(text: str, lines: list[tuple[Chunk, Span]], intro: int) -> list[int]:
+        """The lines of the list a sentence announces: the labelled lines right after it ("a)",
+        "-", "+", with their own sub-items), up to the next line labelled like the sentence itself
+        (the next clause "3.") or an unlabelled one."""
+        own = _label_kind(text[lines[intro][1].start : lines[intro][1].end])
+        listed: list[int] = []
+        for index in range(intro + 1, len(lines)):
+            kind = _label_kind(text[lines[index][1].start : lines[index][1].end])
+            if kind is None or kind == own:
+                break
+            listed.append(index)
+        return listed
+
+    def _draft(
+        self, question: Question, best: Evidence, source: str, lines: list[tuple[Chunk, Span]], keep: set[int]
+    ) -> Draft | None:
+        """The kept lines of ``source`` (the document's text) as quotes, best first."""
         selected = [lines[i] for i in sorted(keep)]
         if not selected:
             return None
@@ -115,7 +151,7 @@ class ListReader:
                 return float("inf")  # the passage that matched the question best
             chunk = lines[group[0]][0]
             return max(
-                self.passages.unit_score(question, document.text[lines[i][1].start : lines[i][1].end], chunk.search_text)
+                self.passages.unit_score(question, source[lines[i][1].start : lines[i][1].end], chunk.search_text)
                 for i in group
             )
 
@@ -124,12 +160,12 @@ class ListReader:
         evidence: list[Evidence] = []
         for group in ranked:
             chunk = lines[group[0]][0]
-            start, end = trim_span(document.text, lines[group[0]][1].start, lines[group[-1]][1].end)
+            start, end = trim_span(source, lines[group[0]][1].start, lines[group[-1]][1].end)
             evidence.append(Evidence(chunk, start, end, best.score, best.retrieval_score))
         sentences: list[tuple[str, int]] = []
         for group in sorted(ranked, key=lambda g: g[0]):
-            text = _join_lines([clean_for_answer(document.text[lines[i][1].start : lines[i][1].end]) for i in group])
-            sentences.append((text, ranked.index(group)))
+            joined = _join_lines([clean_for_answer(source[lines[i][1].start : lines[i][1].end]) for i in group])
+            sentences.append((joined, ranked.index(group)))
         return Draft(True, sentences, evidence, confidence=best.score)
 
 
