@@ -62,6 +62,8 @@ ABBREVIATIONS: dict[str, str] = {**OFFICIAL_ABBREVIATIONS, **_TABLES["chat"]}
 _CASE_SENSITIVE_ABBREVIATIONS = {"TU", "ĐU"}
 # "nq72", "ct25", "ctr06": a type code glued to its number.
 _GLUED_CODE = re.compile(r"\b(nq|ct|ctr|kh|cv|kl|qđ|qd)(\d{1,4})\b", re.IGNORECASE)
+# Chat shorthand for an age glued to its number: "con 14t", "bạn trai e 19t" (14 tuổi, 19 tuổi).
+_GLUED_AGE = re.compile(r"\b(\d{1,3})t\b")
 
 
 # Upper-case Latin letters with Vietnamese diacritics ("À".."Ỹ" as a range would also take in the
@@ -275,7 +277,7 @@ def expand_abbreviations(text: str) -> str:
     ``72-NQ/TW`` → ``72-NQ/TW (nghị quyết trung ương)``. Abbreviations that are also
     syllables once folded ("TU", "ĐU") are expanded only when written in capitals.
     """
-    text = _GLUED_CODE.sub(r"\1 \2", nfc(text))
+    text = _GLUED_AGE.sub(r"\1 tuổi", _GLUED_CODE.sub(r"\1 \2", nfc(text)))
     out: list[str] = []
     pos = 0
     for match in DOC_NUMBER_PATTERN.finditer(text):

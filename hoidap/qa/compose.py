@@ -113,6 +113,8 @@ class Composer:
             if self.large_collection
             else AccentedVocabulary((c.search_text for c in chunks), question_phrases())
         )
+        # Folded syllables of everyday question language (hoidap/data/question_phrases.txt).
+        self.question_language = frozenset(s for phrase in question_phrases() for s in folded_syllables(phrase))
         self.chunks_by_doc: dict[str, list[Chunk]] = {}
         for chunk in chunks:
             self.chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
@@ -172,7 +174,14 @@ class Composer:
             dict.fromkeys(
                 t
                 for t in question.content_terms
-                if len(t) > 1 and not t[0].isdigit() and 0 < frequencies.get(t, 0) <= limit and t not in present
+                if len(t) > 1
+                and not t[0].isdigit()
+                and 0 < frequencies.get(t, 0) <= limit
+                and t not in present
+                # Everyday words ("ruộng", "bé", "cháu nhà tôi"): their document wording was added,
+                # or they say who asks, not what about.
+                and t not in COLLOQUIAL_WORDS
+                and t not in self.question_language
             )
         )
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 
 from hoidap.domain import Document
-from hoidap.vntext import UPPERCASE_LETTERS, fold_diacritics
+from hoidap.vntext import ABBREVIATIONS, UPPERCASE_LETTERS, fold_diacritics
 
 # Types named by a title of their own (not by a number): folded → as written.
 _TITLED_TYPES = {"bo luat": "Bộ luật", "luat": "Luật", "phap lenh": "Pháp lệnh"}
@@ -76,6 +76,20 @@ def named_titles(text: str, *, framed_only: bool = False) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# "Luật HNGĐ", "Luat HNGD": a name typed as its abbreviation (hoidap/data/abbreviations.toml).
+_SPELLED_OUT = {fold_diacritics(key).upper(): value for key, value in ABBREVIATIONS.items()}
+
+
+def _spelled_out(title: str) -> str:
+    """``title`` with its abbreviated words written out: "Luật HNGĐ" → "Luật hôn nhân và gia đình"."""
+    words = []
+    for word in title.split():
+        bare = word.rstrip(",")
+        spelled = _SPELLED_OUT.get(fold_diacritics(bare).upper()) if bare.isupper() else None
+        words.append(spelled + word[len(bare) :] if spelled else word)
+    return " ".join(words)
+
+
 def _key(title: str) -> str:
     """The type and the first three syllables of the name: enough to tell laws apart, and robust
     to a name read too far ("Luật di sản văn hóa thuộc sở hữu …")."""
@@ -108,9 +122,8 @@ def absent_titles(text: str, documents: dict[str, Document]) -> list[str]:
     held = _held_titles(documents.values())
     absent = []
     for title in named:
-        wanted = _fold(title)
-        key = _key(title)
-        if not any(h.startswith(key) or wanted.startswith(h) for h in held):
+        spellings = {title, _spelled_out(title)}
+        if not any(h.startswith(_key(t)) or _fold(t).startswith(h) for t in spellings for h in held):
             absent.append(title)
     return absent
 

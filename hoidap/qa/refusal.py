@@ -41,6 +41,9 @@ _MAIN_ANSWER_TYPES = ASKED_FIGURES
 # name; "trên 20%" of consultations is no share of hospital fees.
 _SHARE_OF = re.compile(r"\b(?:bao nhieu|may|bn)\s*(?:%|phan tram)\s+([a-z]+)(?:\s+([a-z]+))?")
 
+_WHETHER = re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong|hay khong|dung hay sai)\b")
+_HOW_MUCH = re.compile(r"\b(bao nhieu|bn|may|muc nao|bao nhieu tien|het bao nhieu)\b")
+
 # The commonest Vietnamese family names: a person's name in a passage starts with one of them.
 _SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
              "Ngô", "Dương", "Lý", "Đinh", "Đào", "Trịnh", "Mai", "Trương", "Lương", "Tô", "Hà", "Cao", "Lâm")  # fmt: skip
@@ -132,7 +135,7 @@ class RefusalPolicy:
         # the colloquial synonyms, means the question is about something else.
         foreign = [w for w in unknown_words or [] if len(w) >= self.min_unknown_word_chars]
         if foreign:
-            return f"văn bản không nhắc đến: {', '.join(_as_written(question.text, foreign))}"
+            return f"văn bản không nhắc đến: {', '.join(_as_phrases(question.text, unknown_words or foreign))}"
         # A word the collection barely uses, missing from the main quoted passage: the question is
         # about something else ("phim" asked of laws, answered from a law on advertising).
         if rare_missing:
@@ -142,13 +145,17 @@ class RefusalPolicy:
         if question.intent == "doc_number" and not any(DOC_NUMBER_PATTERN.search(t) for t in evidence_texts):
             return "không tìm thấy số hiệu văn bản được hỏi"
         joined = "\n".join(evidence_texts)
-        missing = _missing_fact(question, _ANSWER_TYPES, joined) or _missing_fact(
+        # "Làm thẻ lần đầu có mất lệ phí không?": whether there is a fee, not how much; "không phải
+        # nộp lệ phí" answers it.
+        whether = _WHETHER.search(question.folded) and not _HOW_MUCH.search(question.folded)
+        kinds = [kind for kind in _ANSWER_TYPES if not (whether and kind[0] == "số tiền")]
+        missing = _missing_fact(question, kinds, joined) or _missing_fact(
             question, _MAIN_ANSWER_TYPES, main_answer if main_answer is not None else joined
         )
         if missing:
             return missing
         if asked_figure(question.folded) and main_coverage is not None and main_coverage < self.min_figure_coverage:
-            return "đoạn nêu con số không nói về điều được hỏi"
+            return "con số tìm thấy nói về việc khác, không phải điều được hỏi"
         share = _SHARE_OF.search(question.folded)
         if (
             share
@@ -174,6 +181,21 @@ class RefusalPolicy:
         if coverage < self.min_coverage:
             return "các đoạn trích không đủ liên quan"
         return None
+
+
+def _as_phrases(text: str, folded_words: list[str]) -> list[str]:
+    """The words as typed, neighbours in the question kept together: "thap coi", "VNeID, covid"."""
+    wanted = set(folded_words)
+    phrases: list[list[str]] = []
+    previous = False
+    for word in re.findall(r"[^\W\d_]+", text):
+        inside = fold_diacritics(word).lower() in wanted
+        if inside and previous:
+            phrases[-1].append(word)
+        elif inside:
+            phrases.append([word])
+        previous = inside
+    return list(dict.fromkeys(" ".join(p) for p in phrases)) or folded_words
 
 
 def _as_written(text: str, folded_words: list[str]) -> list[str]:

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from hoidap.domain import Document, DocumentMetadata
 from hoidap.index.store import IndexStore
 from hoidap.ingest.chunking import Chunker
 from hoidap.ingest.pipeline import Ingestor
 from hoidap.qa.named_documents import absent_titles, named_titles
 from hoidap.qa.service import QAService
 from hoidap.settings import Settings
+from hoidap.vntext import expand_abbreviations
 from tests.conftest import HashingEmbedder
 
 OFFICIAL = Path(__file__).resolve().parents[1] / "fixtures" / "official"
@@ -149,3 +151,26 @@ def test_a_sentence_announcing_a_list_is_answered_with_its_list(service: QAServi
     for point in ("thoát ra môi trường tự nhiên", "Không khắc phục vi phạm", "Giả mạo hồ sơ"):
         assert point in response.answer
     assert "kiểm tra định kỳ hằng năm" not in response.answer
+
+
+def test_a_law_named_by_its_abbreviation_is_the_law_spelt_out() -> None:
+    held = {
+        "hngd": Document(
+            doc_id="hngd",
+            source="luat_hon_nhan.txt",
+            content_hash="0",
+            text="Luật Hôn nhân và gia đình",
+            metadata=DocumentMetadata(doc_type="Luật", title="Luật Hôn nhân và gia đình"),
+        )
+    }
+    assert absent_titles("Theo luật HNGĐ, chồng có được yêu cầu ly hôn không?", held) == []
+    assert absent_titles("Theo Luat HNGD, chong co duoc yeu cau ly hon khong?", held) == []
+    assert absent_titles("Theo Luật BHXH, lao động nữ nghỉ thai sản mấy tháng?", held) == ["Luật BHXH"]
+
+
+def test_everyday_words_and_chat_shorthand_in_law_questions(service: QAService) -> None:
+    # "19t" is 19 tuổi; "bé nhà mình" says who asks, not what about; "lệ phí … không?" asks
+    # whether there is a fee, which "không phải nộp lệ phí" answers.
+    assert "19 tuổi" in expand_abbreviations("bạn trai e 19t")
+    response = service.ask("Bé nhà mình đi nuôi thử nghiệm giống cá cảnh thì giấy chứng nhận có thời hạn bao lâu?")
+    assert response.answerable and "36 tháng" in response.answer
