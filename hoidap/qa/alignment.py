@@ -21,6 +21,7 @@ and the passage states "cấp xã".
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -204,10 +205,7 @@ class Text:
 
     @classmethod
     def of(cls, text: str) -> Text:
-        normalized = normalize_text(text)
-        if len(normalized) != len(text):
-            normalized = unicodedata.normalize("NFC", text)
-        return cls(normalized, tuple(tokenize(normalized)))
+        return _text_of(text) if cls is Text else cls(*_tokens_of(text))
 
     def with_accents(self, restored: str) -> Text:
         """This text with the accented spelling of ``restored`` (the same words with accents put
@@ -234,6 +232,20 @@ class Text:
         if i >= j:
             return ""
         return self.raw[self.tokens[i].start : self.tokens[j - 1].end]
+
+
+def _tokens_of(text: str) -> tuple[str, tuple[Token, ...]]:
+    normalized = normalize_text(text)
+    if len(normalized) != len(text):
+        normalized = unicodedata.normalize("NFC", text)
+    return normalized, tuple(tokenize(normalized))
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_of(text: str) -> Text:
+    # Passages recur across the candidates of one true/false question and across questions; a
+    # Text is immutable, so one tokenisation serves them all (it was most of a law answer's time).
+    return Text(*_tokens_of(text))
 
 
 class Aligner:

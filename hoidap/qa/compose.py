@@ -203,6 +203,7 @@ class Composer:
             and not t.isdigit()
             and len(t) > 1
             and t not in COLLOQUIAL_WORDS  # "facebook", "online": their document wording was added
+            and t not in self.question_language  # "xài", "free": how people ask, not what about
         ]
 
     # ---------- candidate passages ----------

@@ -28,7 +28,7 @@ Intent = Literal[
 # Patterns run on the folded, lower-cased question ("ai ky", not "ai ký"), so they work
 # whether or not the question was typed with diacritics. Order matters: first match wins.
 _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
-    ("signer", re.compile(r"\b(do (d/c |dong chi |ong |ba )?[a-z ]{3,40} ky (khong|ko|k|phai khong|dung khong)|ai ky|nguoi ky|ky boi|do ai ky|ky ten|ai da ky|chu ky|ky van ban|ky ban hanh|chuc vu gi|chuc danh gi|chuc vu nao)\b")),
+    ("signer", re.compile(r"\b(do (d/c |dong chi |ong |ba )?[a-z ]{3,40} ky (khong|ko|k|phai khong|dung khong)|ai ky|nguoi ky|ky boi|do ai ky|ky ten|ai da ky|chu ky(?! so| dien tu)|ky van ban|ky ban hanh|chuc vu gi|chuc danh gi|chuc vu nao)\b")),
     ("recipients", re.compile(r"\b(gui (cho |den |toi |len )?(ai|nhung ai|nhung noi|don vi nao|co quan nao|nhung don vi|nhung co quan)|kinh gui|noi nhan|gui bao cao|(nhung ai|ai|don vi nao|co quan nao|nhung don vi nao|nhung noi nao) (duoc )?nhan|bao cao (len |cho |ve )?(co quan nao|ai|dau|cap nao))\b")),
     ("date", re.compile(r"\b((ra|ban hanh|ky) (vao )?ngay \d{1,2}/\d{1,2}|ngay nao|ngay bao nhieu|ngay may|ngay bn|thang may|thang nao|ban hanh (vao )?(ngay|hom|khi|luc|thang|nam)( nao| bao gio)?|hom nao|ky (vao |ngay )|ngay ban hanh|thoi gian ban hanh|ban hanh bao gio|ban hanh khi nao|ngay thang nam)")),
     ("doc_number", re.compile(r"\b(so hieu|so may|so van ban|mang so|co so hieu|so,? ky hieu|ky hieu (cua )?(van ban|ke hoach|cong van|nghi quyet|chi thi|quyet dinh)|ky hieu (la )?(gi|nao))\b")),

@@ -173,7 +173,7 @@ class RefusalPolicy:
             if d in documents
         )
         # "Luật Giáo dục năm 2019": the year dates the law, it is not a time the passage must state.
-        years = [year for year in question.years if year not in title_years(question.text)]
+        years = [year for year in question.years if year not in title_years(question.text) | _case_years(question.text)]
         if years and evidence_texts and not any(
             year in (main_passage or evidence_texts[0]) or year in dated for year in years
         ):
@@ -181,6 +181,20 @@ class RefusalPolicy:
         if coverage < self.min_coverage:
             return "các đoạn trích không đủ liên quan"
         return None
+
+
+# A date written in full ("ngày 10/3/2023", "ngày 5 tháng 6 năm 2024") is a fact of the case the
+# question tells, not a time it asks about; so is any year in a case about a person named by a
+# letter ("Anh A và chị B kết hôn năm 2020 …").
+_FULL_DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]((?:19|20)\d\d)\b|\bngày \d{1,2} tháng \d{1,2} năm ((?:19|20)\d\d)\b", re.IGNORECASE)
+_CASE_PERSON = re.compile(rf"\b(?i:anh|chị|chi|ông|ong|bà|ba|cô|co|chú|chu|em|cháu|chau)\s+[{UPPERCASE_LETTERS}](?!\w)")
+
+
+def _case_years(text: str) -> set[str]:
+    """Years the question states as facts of its case rather than asks about."""
+    if _CASE_PERSON.search(text):
+        return set(re.findall(r"\b(?:19|20)\d\d\b", text))
+    return {year for match in _FULL_DATE.finditer(text) for year in match.groups() if year}
 
 
 def _as_phrases(text: str, folded_words: list[str]) -> list[str]:

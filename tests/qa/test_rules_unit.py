@@ -188,3 +188,18 @@ def test_a_figure_for_another_subject_is_no_answer() -> None:
     assert reason is not None and "viện phí" in reason
     paid = "Bảo hiểm y tế trả 80% viện phí khi khám tại trạm y tế."
     assert policy.reason_to_refuse(fees, [paid], 0.9, {}, main_answer=paid, main_coverage=0.9) is None
+
+
+def test_a_case_question_states_its_years_it_does_not_ask_them() -> None:
+    policy = RefusalPolicy()
+    case = analyse("Anh A và chị B kết hôn năm 2020, chị B đang nuôi con 8 tháng tuổi thì anh A có được ly hôn không?")
+    provision = "Chồng không có quyền yêu cầu ly hôn trong trường hợp vợ đang nuôi con dưới 12 tháng tuổi."
+    assert policy.reason_to_refuse(case, [provision], 0.8, {}, main_answer=provision, main_coverage=0.8) is None
+    # A year asked about still has to be stated.
+    asked = analyse("Đến năm 2035 vợ đang nuôi con dưới 12 tháng tuổi thì chồng có được ly hôn không?")
+    assert policy.reason_to_refuse(asked, [provision], 0.8, {}, main_answer=provision, main_coverage=0.8) is not None
+
+
+def test_a_digital_signature_question_is_not_a_signer_question() -> None:
+    assert analyse("Chữ ký số bảo đảm tính xác thực của thông điệp dữ liệu, đúng hay sai?").intent != "signer"
+    assert analyse("Ai ký kế hoạch này?").intent == "signer"
