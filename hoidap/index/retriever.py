@@ -53,6 +53,9 @@ class RetrievalResult:
     unaccented: bool
     hits: list[ScoredChunk]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # Documents the query names (its ward, its number, a law's title): boosted here, and the answer
+    # stage's check that the main passage is theirs.
+    named_documents: frozenset[str] = frozenset()
 
 
 class HybridRetriever:
@@ -118,7 +121,7 @@ class HybridRetriever:
             for i in ordered
         ]
         timings["fusion"] = (time.perf_counter() - started) * 1000
-        return RetrievalResult(query, dense_text, unaccented, hits, timings)
+        return RetrievalResult(query, dense_text, unaccented, hits, timings, frozenset(named))
 
 
 def _rescale(scores: np.ndarray, floor: float | None = None) -> np.ndarray:

@@ -39,9 +39,10 @@ ASKED_FIGURES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 ]
 
 
+@functools.lru_cache(maxsize=1024)
 def asked_figure(folded_question: str) -> tuple[str, re.Pattern[str]] | None:
     """The kind of figure a question asks for ("bao nhiêu %", "mấy tuổi", "năm nào") and the pattern
-    of a passage stating it, if any."""
+    of a passage stating it, if any (memoised: asked for every candidate unit)."""
     return next(((label, needs) for label, asks, needs in ASKED_FIGURES if asks.search(folded_question)), None)
 
 
@@ -71,8 +72,10 @@ class Draft:
     exact: bool = False  # a metadata lookup (signer, date, number): no relevance check needed
 
 
+@functools.lru_cache(maxsize=16384)
 def clean_for_answer(text: str) -> str:
-    """Readable answer text from a verbatim quote: markdown removed, whitespace collapsed."""
+    """Readable answer text from a verbatim quote: markdown removed, whitespace collapsed
+    (memoised: every candidate unit is measured by it, for every question)."""
     return re.sub(r"\s+", " ", strip_markdown(text)).strip()
 
 

@@ -41,7 +41,8 @@ _MAIN_ANSWER_TYPES = ASKED_FIGURES
 # name; "trên 20%" of consultations is no share of hospital fees.
 _SHARE_OF = re.compile(r"\b(?:bao nhieu|may|bn)\s*(?:%|phan tram)\s+([a-z]+)(?:\s+([a-z]+))?")
 
-_WHETHER = re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong|hay khong|dung hay sai)\b")
+_NOT = r"(?:khong|ko|k|hok|khg|hong)"  # "không" as typed in chat
+_WHETHER = re.compile(rf"\b(co phai|phai {_NOT}|dung {_NOT}|co dung|co .{{1,40}} {_NOT}|hay {_NOT}|dung hay sai)\b")
 _HOW_MUCH = re.compile(r"\b(bao nhieu|bn|may|muc nao|bao nhieu tien|het bao nhieu)\b")
 
 # The commonest Vietnamese family names: a person's name in a passage starts with one of them.

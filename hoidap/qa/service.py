@@ -174,7 +174,7 @@ class QAService:
         ranked = self.retriever.search(expanded, k=pool * 4)
         retrieval = replace(ranked, hits=ranked.hits[:pool])
         started = time.perf_counter()
-        named = self.retriever.identities.matching_documents(expanded)
+        named = set(ranked.named_documents)
         draft = self.composer.compose(analysed, retrieval.hits)
         reason, coverage = self._check(analysed, draft, named)
         if len(named) >= 2 and _COMPARES.search(analysed.folded):
