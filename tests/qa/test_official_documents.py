@@ -174,3 +174,11 @@ def test_everyday_words_and_chat_shorthand_in_law_questions(service: QAService) 
     assert "19 tuổi" in expand_abbreviations("bạn trai e 19t")
     response = service.ask("Bé nhà mình đi nuôi thử nghiệm giống cá cảnh thì giấy chứng nhận có thời hạn bao lâu?")
     assert response.answerable and "36 tháng" in response.answer
+
+
+def test_how_people_ask_is_not_what_they_ask_about(service: QAService) -> None:
+    # "xài", "mn", "hôm qua" are how people talk (hoidap/data/question_phrases.txt), never a topic
+    # the documents lack.
+    response = service.ask("hôm qua mình mới xài bể kính nuôi thử nghiệm, giấy chứng nhận có thời hạn bao lâu vậy mn?")
+    assert response.answerable, response.answer
+    assert "36 tháng" in response.answer
