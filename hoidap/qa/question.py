@@ -25,6 +25,10 @@ Intent = Literal[
     "quantity", "when", "actor", "list", "yesno", "content",
 ]  # fmt: skip
 
+_NOT = r"(?:khong|ko|k|hok|khg|hong)"  # "không", also as typed in chat
+# A yes/no question: "có phải …", "… đúng không", "có mất lệ phí ko", "đúng hay sai".
+WHETHER = re.compile(rf"\b(co phai|phai {_NOT}|dung {_NOT}|co dung|co .{{1,40}} {_NOT}|hay {_NOT}|dung hay sai)\b")
+
 # Patterns run on the folded, lower-cased question ("ai ky", not "ai ký"), so they work
 # whether or not the question was typed with diacritics. Order matters: first match wins.
 _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
@@ -39,7 +43,7 @@ _INTENT_PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("quantity", re.compile(r"\b(bao nhieu|may (lan|nam|tuoi|cm|phan tram|nhom|quan diem)|ty le|ti le|phan tram|chi tieu|muc bao|it nhat|toi thieu|tang them|dat muc)\b|%")),
     ("when", re.compile(r"\b(khi nao|bao gio|nam nao|thoi han|luc nao|den nam nao|tu nam nao|thoi gian nao|quy nao|han chot)\b")),
     ("actor", re.compile(r"\b(ai |ai$|co quan nao|don vi nao|ban nao|to chuc nao|bo phan nao|phong nao|ai chu tri|chu tri|phu trach|giao cho|duoc giao|trach nhiem|phan cong|ai lam|ai thuc hien|ai chiu)")),
-    ("yesno", re.compile(r"\b(co phai|phai khong|dung khong|co dung|co .{1,40} khong\b|hay khong|dung hay sai)")),
+    ("yesno", WHETHER),
 ]
 
 STOPWORDS = frozenset(

@@ -21,7 +21,7 @@ from hoidap.qa.document_types import SHORT_REFERENCE, TYPE_CODES
 from hoidap.qa.labels import document_label
 from hoidap.qa.named_documents import title_years
 from hoidap.qa.passages import ASKED_FIGURES, asked_figure, text_terms
-from hoidap.qa.question import Question
+from hoidap.qa.question import WHETHER, Question
 from hoidap.vntext import DOC_NUMBER_PATTERN, UPPERCASE_LETTERS, fold_diacritics
 
 _NAMED_AFTER_WHAT_THEY_IMPLEMENT = frozenset(
@@ -41,8 +41,6 @@ _MAIN_ANSWER_TYPES = ASKED_FIGURES
 # name; "trên 20%" of consultations is no share of hospital fees.
 _SHARE_OF = re.compile(r"\b(?:bao nhieu|may|bn)\s*(?:%|phan tram)\s+([a-z]+)(?:\s+([a-z]+))?")
 
-_NOT = r"(?:khong|ko|k|hok|khg|hong)"  # "không" as typed in chat
-_WHETHER = re.compile(rf"\b(co phai|phai {_NOT}|dung {_NOT}|co dung|co .{{1,40}} {_NOT}|hay {_NOT}|dung hay sai)\b")
 _HOW_MUCH = re.compile(r"\b(bao nhieu|bn|may|muc nao|bao nhieu tien|het bao nhieu)\b")
 
 # The commonest Vietnamese family names: a person's name in a passage starts with one of them.
@@ -148,7 +146,7 @@ class RefusalPolicy:
         joined = "\n".join(evidence_texts)
         # "Làm thẻ lần đầu có mất lệ phí không?": whether there is a fee, not how much; "không phải
         # nộp lệ phí" answers it.
-        whether = _WHETHER.search(question.folded) and not _HOW_MUCH.search(question.folded)
+        whether = WHETHER.search(question.folded) and not _HOW_MUCH.search(question.folded)
         kinds = [kind for kind in _ANSWER_TYPES if not (whether and kind[0] == "số tiền")]
         missing = _missing_fact(question, kinds, joined) or _missing_fact(
             question, _MAIN_ANSWER_TYPES, main_answer if main_answer is not None else joined
