@@ -25,6 +25,7 @@ from hoidap.index.identity import DocumentIdentities
 from hoidap.index.lexical import LexicalIndex
 from hoidap.index.retriever import ScoredChunk
 from hoidap.ingest.chunking import Span, paragraph_spans
+from hoidap.profile import heading_levels
 from hoidap.qa.answerers import (
     CitedDocuments,
     CitedTopicAnswerer,
@@ -340,7 +341,7 @@ class Composer:
                 for index, unit in enumerate(units):
                     text = document.text[unit.start : unit.end]
                     if title and text.strip(" .*") == title:
-                        body = next((u for u in units[index + 1 :] if not _BARE_LABEL.fullmatch(document.text[u.start : u.end])), None)
+                        body = next((u for u in units[index + 1 :] if not _is_bare_label(document.text[u.start : u.end])), None)
                         if body is not None:
                             score = self.unit_score(question, text, chunk.search_text, heading, section, shared) + prior
                             candidates.append(Evidence(chunk, body.start, body.end, score, hit.score))
@@ -414,8 +415,14 @@ class Composer:
 
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _ITEM_LABEL_AT_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\))\s*")
-_BARE_LABEL = re.compile(r"\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|Điều\s+\d+[a-zđ]?\.)\s*")
-_ARTICLE_TITLE = re.compile(r"^Điều\s+\d+[a-zđ]?\.\s*")
+# An article's heading ("Điều 21."), as the document profile (hoidap/data/document_profile.toml) writes it.
+_ARTICLE_TITLE = next(level.pattern for level in heading_levels("legal") if level.kind == "article")
+_CLAUSE_OR_POINT_LABEL = re.compile(r"\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\))\s*")
+
+
+def _is_bare_label(text: str) -> bool:
+    """A unit that is only a number, a point or an article label ("2.", "a)", "Điều 21.")."""
+    return bool(_CLAUSE_OR_POINT_LABEL.fullmatch(text) or _ARTICLE_TITLE.fullmatch(text.strip()))
 # A list item: a point ("a)"), a numbered clause ("2."), a bullet ("-", "+", "•").
 _LIST_ITEM_AT_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-+•])(?:\s|$)")
 
