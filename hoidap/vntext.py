@@ -289,6 +289,12 @@ def expand_abbreviations(text: str) -> str:
     return "".join(out)
 
 
+def abbreviation_meaning(written: str) -> str | None:
+    """The full form of an abbreviation as written ("HNGĐ", "HNGD" → "hôn nhân và gia đình"), if it is one."""
+    key = _ABBREVIATION_KEYS.get(written.upper())
+    return ABBREVIATIONS[key] if key is not None else None
+
+
 def _expand_plain_abbreviations(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         written = match.group(1)

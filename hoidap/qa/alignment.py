@@ -205,7 +205,7 @@ class Text:
 
     @classmethod
     def of(cls, text: str) -> Text:
-        return _text_of(text) if cls is Text else cls(*_tokens_of(text))
+        return _text_of(text)
 
     def with_accents(self, restored: str) -> Text:
         """This text with the accented spelling of ``restored`` (the same words with accents put
@@ -234,18 +234,14 @@ class Text:
         return self.raw[self.tokens[i].start : self.tokens[j - 1].end]
 
 
-def _tokens_of(text: str) -> tuple[str, tuple[Token, ...]]:
-    normalized = normalize_text(text)
-    if len(normalized) != len(text):
-        normalized = unicodedata.normalize("NFC", text)
-    return normalized, tuple(tokenize(normalized))
-
-
 @functools.lru_cache(maxsize=8192)
 def _text_of(text: str) -> Text:
     # Passages recur across the candidates of one true/false question and across questions; a
     # Text is immutable, so one tokenisation serves them all (it was most of a law answer's time).
-    return Text(*_tokens_of(text))
+    normalized = normalize_text(text)
+    if len(normalized) != len(text):
+        normalized = unicodedata.normalize("NFC", text)
+    return Text(normalized, tuple(tokenize(normalized)))
 
 
 class Aligner:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 
 from hoidap.domain import Document
-from hoidap.vntext import ABBREVIATIONS, UPPERCASE_LETTERS, fold_diacritics
+from hoidap.vntext import UPPERCASE_LETTERS, abbreviation_meaning, fold_diacritics
 
 # Types named by a title of their own (not by a number): folded → as written.
 _TITLED_TYPES = {"bo luat": "Bộ luật", "luat": "Luật", "phap lenh": "Pháp lệnh"}
@@ -76,16 +76,13 @@ def named_titles(text: str, *, framed_only: bool = False) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-# "Luật HNGĐ", "Luat HNGD": a name typed as its abbreviation (hoidap/data/abbreviations.toml).
-_SPELLED_OUT = {fold_diacritics(key).upper(): value for key, value in ABBREVIATIONS.items()}
-
-
 def _spelled_out(title: str) -> str:
-    """``title`` with its abbreviated words written out: "Luật HNGĐ" → "Luật hôn nhân và gia đình"."""
+    """``title`` with its abbreviated words written out (hoidap/data/abbreviations.toml): "Luật
+    HNGĐ", "Luat HNGD" → "Luật hôn nhân và gia đình"."""
     words = []
     for word in title.split():
         bare = word.rstrip(",")
-        spelled = _SPELLED_OUT.get(fold_diacritics(bare).upper()) if bare.isupper() else None
+        spelled = abbreviation_meaning(bare) if bare.isupper() else None
         words.append(spelled + word[len(bare) :] if spelled else word)
     return " ".join(words)
 

@@ -134,7 +134,7 @@ class RefusalPolicy:
         # the colloquial synonyms, means the question is about something else.
         foreign = [w for w in unknown_words or [] if len(w) >= self.min_unknown_word_chars]
         if foreign:
-            return f"văn bản không nhắc đến: {', '.join(_as_phrases(question.text, unknown_words or foreign))}"
+            return f"văn bản không nhắc đến: {', '.join(_as_phrases(question.text, unknown_words or []))}"
         # A word the collection barely uses, missing from the main quoted passage: the question is
         # about something else ("phim" asked of laws, answered from a law on advertising).
         if rare_missing:
@@ -172,7 +172,7 @@ class RefusalPolicy:
             if d in documents
         )
         # "Luật Giáo dục năm 2019": the year dates the law, it is not a time the passage must state.
-        years = [year for year in question.years if year not in title_years(question.text) | _case_years(question.text)]
+        years = [year for year in question.years if year not in title_years(question.text) | _case_years(question)]
         if years and evidence_texts and not any(
             year in (main_passage or evidence_texts[0]) or year in dated for year in years
         ):
@@ -189,11 +189,11 @@ _FULL_DATE = re.compile(r"\b\d{1,2}[/-]\d{1,2}[/-]((?:19|20)\d\d)\b|\bngày \d{1
 _CASE_PERSON = re.compile(rf"\b(?i:anh|chị|chi|ông|ong|bà|ba|cô|co|chú|chu|em|cháu|chau)\s+[{UPPERCASE_LETTERS}](?!\w)")
 
 
-def _case_years(text: str) -> set[str]:
+def _case_years(question: Question) -> set[str]:
     """Years the question states as facts of its case rather than asks about."""
-    if _CASE_PERSON.search(text):
-        return set(re.findall(r"\b(?:19|20)\d\d\b", text))
-    return {year for match in _FULL_DATE.finditer(text) for year in match.groups() if year}
+    if _CASE_PERSON.search(question.text):
+        return set(question.years)
+    return {year for match in _FULL_DATE.finditer(question.text) for year in match.groups() if year}
 
 
 def _as_phrases(text: str, folded_words: list[str]) -> list[str]:

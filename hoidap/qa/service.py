@@ -241,14 +241,14 @@ class QAService:
         if not draft.answerable:
             return draft.refusal, 0.0
         evidence_texts = [e.chunk.search_text for e in draft.evidence]
+        coverage = self.composer.coverage(analysed, "\n".join(evidence_texts), bigrams=False)
+        if draft.exact:  # metadata answers are exact lookups, not matches
+            return None, coverage
         main = draft.evidence[draft.sentences[0][1]] if draft.sentences else draft.evidence[0]
         # The main quote as read on its own: document title, headings, the quoted span.
         main_context = "\n".join(
             (main.chunk.search_text.split("\n", 1)[0], " › ".join(main.chunk.section_path), self.composer.text_of(main))
         )
-        coverage = self.composer.coverage(analysed, "\n".join(evidence_texts), bigrams=False)
-        if draft.exact:  # metadata answers are exact lookups, not matches
-            return None, coverage
         reason = self.refusal.reason_to_refuse(
             analysed,
             evidence_texts,
