@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -141,7 +142,7 @@ def _spelled_numbers(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _find(words: list[str], phrase: Phrase, start: int = 0, stop: int | None = None) -> list[int]:
+def _find(words: Sequence[str], phrase: Phrase, start: int = 0, stop: int | None = None) -> list[int]:
     stop = len(words) if stop is None else stop
     n = len(phrase)
     last = max(start, stop - n + 1)
@@ -163,8 +164,20 @@ def _find(words: list[str], phrase: Phrase, start: int = 0, stop: int | None = N
     return found
 
 
-def _occurrences(words: list[str], phrases: tuple[Phrase, ...], start: int = 0, stop: int | None = None) -> list[tuple[int, Phrase]]:
+def _occurrences(
+    words: Sequence[str], phrases: tuple[Phrase, ...], start: int = 0, stop: int | None = None
+) -> tuple[tuple[int, Phrase], ...]:
     """Non-overlapping occurrences, longest phrase first."""
+    return _occurrences_in(tuple(words), tuple(phrases), start, stop)
+
+
+# One true/false question scans its claim's words and every candidate passage's for each vocabulary
+# (negators, obligations, exceptions …) again and again, and passages recur across questions:
+# building the word set and testing every phrase was the largest cost of a law answer.
+@functools.lru_cache(maxsize=8192)
+def _occurrences_in(
+    words: tuple[str, ...], phrases: tuple[Phrase, ...], start: int, stop: int | None
+) -> tuple[tuple[int, Phrase], ...]:
     taken: set[int] = set()
     found: list[tuple[int, Phrase]] = []
     present = set(words[start:stop])
@@ -177,7 +190,7 @@ def _occurrences(words: list[str], phrases: tuple[Phrase, ...], start: int = 0, 
                 continue
             taken |= span
             found.append((i, phrase))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 @dataclass
@@ -220,13 +233,15 @@ class Text:
                     tokens[block.a + k] = Token(mine.key, other.accented, mine.start, mine.end, mine.year)
         return Text(self.raw, tuple(tokens))
 
-    @property
-    def keys(self) -> list[str]:
-        return [t.key for t in self.tokens]
+    # Read dozens of times per claim and passage (every vocabulary scan): built once. A frozen
+    # dataclass keeps cached_property's value in its __dict__, outside its fields and equality.
+    @functools.cached_property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(t.key for t in self.tokens)
 
-    @property
-    def accented(self) -> list[str]:
-        return [t.accented for t in self.tokens]
+    @functools.cached_property
+    def accented(self) -> tuple[str, ...]:
+        return tuple(t.accented for t in self.tokens)
 
     def span(self, i: int, j: int) -> str:
         if i >= j:
@@ -407,7 +422,7 @@ class Aligner:
             # "… của Luật này": the passage names its own document, whose title (in the context)
             # must then hold the claim's name for it ("Luật Tố tụng hành chính" is another law)
             return (
-                theirs == [_SELF_REFERENCE] and after is None and equal_before >= 6
+                list(theirs) == [_SELF_REFERENCE] and after is None and equal_before >= 6
                 and not _contains_phrase(context_keys, tuple(mine))
             )
         if longest > 4:
@@ -674,7 +689,7 @@ class Aligner:
             self._add(result, Difference("modality", claim.span(allows[0], allows[0] + 1), unit.span(i, i + 1)))
 
     def _scope(self, claim: Text, unit: Text, window: tuple[int, int], context: Text | None, result: Alignment) -> None:
-        uwords = unit.accented + (context.accented if context else [])
+        uwords = [*unit.accented, *(context.accented if context else ())]
         for i, phrase in _occurrences(self.claim_words(claim), self.contrasts.scope):
             if not _contains_phrase(uwords, phrase) and not _contains_phrase(
                 [fold_diacritics(w) for w in uwords], tuple(fold_diacritics(w) for w in phrase)
