@@ -29,6 +29,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 ENGINES = ("package", "auto")
 
@@ -96,8 +98,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "bench" / "embedder_engines.json")
     args = parser.parse_args()
-
-    import numpy as np
 
     corpora = {"sample": [str(args.corpus)]}
     if args.law_corpus.is_dir() and args.law_files > 0:

@@ -96,7 +96,7 @@ def strip_format_characters(text: str) -> str:
 @functools.cache
 def _bmp_format_characters() -> dict[int, None]:
     """The BMP's format characters as a ``str.translate`` table: one C pass over a question or a
-    passage instead of a category lookup per character (built once, about 20 ms)."""
+    passage instead of a category lookup per character (built once, about 7 ms)."""
     return {point: None for point in range(0x10000) if unicodedata.category(chr(point)) == "Cf"}
 
 

